@@ -1,0 +1,74 @@
+# Two commands on a fresh machine:
+#   make run   – environment, install, migrate, demo municipality, serve on http://127.0.0.1:8000
+#   make test  – install test tools (incl. PostgreSQL and chromium from Debian), then run every check
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+HOUSEHOLDS ?= 300
+PYTEST_WORKERS ?= 2
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+export DJANGO_SETTINGS_MODULE ?= wijkkracht.conf.dev
+
+.PHONY: run install install-test system-test-deps test lint typecheck migrations-check test-sqlite test-postgres test-browser messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/wijkkracht migrate --no-input
+	$(BIN)/wijkkracht demo --households $(HOUSEHOLDS)
+	@echo "Wijkkracht draait op http://$(HOST):$(PORT)/ – stoppen met Ctrl+C"
+	$(BIN)/wijkkracht runserver $(HOST):$(PORT)
+
+# Debian packages the tests need: chromium for the browser tests, PostgreSQL for the second database run.
+system-test-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium postgresql fonts-dejavu-core; \
+	fi
+
+test: install-test system-test-deps lint typecheck migrations-check test-sqlite test-postgres test-browser
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-test
+	$(BIN)/mypy
+
+migrations-check: install-test
+	DJANGO_SETTINGS_MODULE=wijkkracht.conf.test $(BIN)/wijkkracht makemigrations --check --dry-run
+
+test-sqlite: install-test
+	DATABASE_URL= $(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-postgres: install-test system-test-deps
+	scripts/with-postgres.sh $(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-browser: install-test system-test-deps
+	DATABASE_URL= $(BIN)/pytest -m browser -p no:cacheprovider
+
+messages: install-test
+	cd src/wijkkracht && ../../$(BIN)/wijkkracht makemessages -l nl -l en --no-obsolete --no-location
+	cd src/wijkkracht && ../../$(BIN)/wijkkracht compilemessages
+
+bench: install
+	$(BIN)/python bench/caseload.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

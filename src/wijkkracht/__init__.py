@@ -1,0 +1,1 @@
+"""Wijkkracht: the daily tool of an integrated social team (integraal sociaal wijkteam)."""

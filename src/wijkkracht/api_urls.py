@@ -1,0 +1,14 @@
+from rest_framework.routers import DefaultRouter
+
+from wijkkracht.households import api as households_api
+from wijkkracht.teams import api as teams_api
+
+router = DefaultRouter()
+router.register("households", households_api.HouseholdViewSet, basename="household")
+router.register("persons", households_api.PersonViewSet, basename="person")
+router.register("contacts", households_api.ContactViewSet, basename="contact")
+router.register("tasks", households_api.TaskViewSet, basename="task")
+router.register("teams", teams_api.TeamViewSet, basename="team")
+router.register("wijken", teams_api.WijkViewSet, basename="wijk")
+
+urlpatterns = router.urls

@@ -1,0 +1,14 @@
+from django.http import HttpRequest
+
+from wijkkracht.accounts.models import CASE_ROLES, Role
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Which menu items the signed-in user gets; the views enforce the same rules."""
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", None)
+    return {
+        "nav_cases": role in CASE_ROLES,
+        "nav_monitoring": role == Role.POLICY_OFFICER,
+        "nav_admin": bool(user and user.is_authenticated and user.is_staff),
+    }

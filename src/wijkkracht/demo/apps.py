@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "wijkkracht.demo"
+    verbose_name = "Demo"

@@ -1,0 +1,293 @@
+"""A fictional municipality with varied multi-problem households, built through the real services so
+the demo obeys every rule the product enforces. Deterministic for a seed; running it again adds only
+what is missing."""
+
+import datetime
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from wijkkracht.accounts.models import Expertise, Role, User
+from wijkkracht.households import services
+from wijkkracht.households.models import ContactKind, Household, HouseholdStatus, IntakeChannel, PersonRole
+from wijkkracht.privacy.access import AccessContext
+from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
+
+DEMO_PASSWORD = "wijkkracht-demo"
+DEMO_ENDPOINT = "demo"
+DEMO_PURPOSE = "demo-gegevens"
+
+
+@dataclass(frozen=True)
+class DemoWijk:
+    name: str
+    code: str
+    residents: int
+    postcodes: tuple[str, ...]
+    streets: tuple[str, ...]
+
+
+WIJKEN = (
+    DemoWijk(
+        "Oude Haven", "WK099901", 11850, ("9901", "9902"), ("Kadestraat", "Visserslaan", "Havenplein", "Touwbaan")
+    ),
+    DemoWijk("Bloemhof", "WK099902", 14320, ("9903", "9904"), ("Tulpstraat", "Narcissenlaan", "Irisplein", "Rozenhof")),
+    DemoWijk("Dijkveld", "WK099903", 9475, ("9905", "9906"), ("Dijkweg", "Polderlaan", "Molenstraat", "Slootkant")),
+)
+
+#: (username, first name, last name, role, team index or None, expertise codes)
+STAFF = (
+    ("ilse", "Ilse", "de Boer", Role.TEAM_COORDINATOR, 0, ("werken",)),
+    ("sanne", "Sanne", "Visser", Role.SOCIAL_WORKER, 0, ("geld",)),
+    ("mohamed", "Mohamed", "El Amrani", Role.SOCIAL_WORKER, 0, ("werken",)),
+    ("joost", "Joost", "Hendriks", Role.SOCIAL_WORKER, 0, ("opvoeden",)),
+    ("petra", "Petra", "Smit", Role.TEAM_COORDINATOR, 1, ("wonen",)),
+    ("fatima", "Fatima", "Yilmaz", Role.SOCIAL_WORKER, 1, ("sociale-contacten",)),
+    ("kees", "Kees", "Mulder", Role.SOCIAL_WORKER, 1, ("geld",)),
+    ("lotte", "Lotte", "Bakker", Role.SOCIAL_WORKER, 1, ("vrije-tijd",)),
+    ("ahmed", "Ahmed", "Bouzid", Role.TEAM_COORDINATOR, 2, ("opvoeden",)),
+    ("emma", "Emma", "Jansen", Role.SOCIAL_WORKER, 2, ("wonen",)),
+    ("daan", "Daan", "Vos", Role.SOCIAL_WORKER, 2, ("werken",)),
+    ("noor", "Noor", "Peters", Role.SOCIAL_WORKER, 2, ("geld",)),
+    ("rita", "Rita", "Kramer", Role.SECOND_LINE_REGISSEUR, None, ()),
+    ("bram", "Bram", "de Wit", Role.POLICY_OFFICER, None, ()),
+    ("beheer", "Anouk", "Dekker", Role.FUNCTIONAL_ADMIN, None, ()),
+)
+
+SURNAMES = (
+    "Aydın",
+    "Bakker",
+    "Brouwer",
+    "Claes",
+    "Dijkstra",
+    "Doğan",
+    "de Graaf",
+    "van den Heuvel",
+    "Hoekstra",
+    "Jacobs",
+    "Kaya",
+    "Koster",
+    "Kuipers",
+    "van Leeuwen",
+    "Meijer",
+    "Mohan",
+    "Nijland",
+    "Oosterhuis",
+    "Pinas",
+    "Postma",
+    "Rahimi",
+    "Schouten",
+    "Sedney",
+    "Timmer",
+    "Tromp",
+    "Veenstra",
+    "Verbeek",
+    "Wouters",
+)
+ADULT_NAMES = (
+    "Anna",
+    "Bas",
+    "Chantal",
+    "Dewi",
+    "Eric",
+    "Fleur",
+    "Gert",
+    "Hanan",
+    "Iris",
+    "Jeroen",
+    "Karim",
+    "Linda",
+    "Marco",
+    "Nadia",
+    "Orlando",
+    "Patricia",
+    "Ronald",
+    "Samira",
+    "Tom",
+    "Yvonne",
+)
+CHILD_NAMES = ("Amir", "Bo", "Daan", "Elif", "Finn", "Jayden", "Lina", "Milan", "Noah", "Sara", "Tess", "Zoë")
+
+NOTES = (
+    "Kennismaking thuis; moeder vertelt over achterstand huur en stress over post.",
+    "Samen de post geordend; afspraak gemaakt voor aanmelding schuldhulpverlening.",
+    "Vader wil graag werken; gesproken over vrijwilligerswerk als eerste stap.",
+    "Gesprek met school over verzuim van de oudste; afspraak met jeugdverpleegkundige.",
+    "Buurvrouw helpt met boodschappen; netwerk in kaart gebracht.",
+    "Telefonisch contact: uitkering is weer op gang, huur wordt automatisch betaald.",
+    "Huisarts stelt doorverwijzing voor; cliënt wil eerst zelf contact opnemen.",
+    "Afspraak niet nagekomen; geen reactie op telefoon.",
+    "Koffie-ochtend in het buurthuis bezocht; contact gelegd met vrijwilligers.",
+    "Woningcorporatie bevestigt betalingsregeling; huisuitzetting van de baan.",
+)
+
+
+def valid_test_bsn(rng: random.Random) -> str:
+    """A BSN in the 999-range kept for tests, passing the eleven test."""
+    while True:
+        digits = [9, 9, 9] + [rng.randrange(10) for _ in range(5)]
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
+        last = total % 11
+        if last < 10:
+            return "".join(map(str, [*digits, last]))
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created_households: int
+    total_households: int
+
+
+def build_demo(
+    *, households: int = 300, seed: int = 2026, progress: Callable[[int, int], None] | None = None
+) -> DemoResult:
+    teams = _build_organisation()
+    existing = Household.objects.filter(team__in=teams).count()
+    today = timezone.localdate()
+    for index in range(existing, households):
+        _build_household(index, seed, teams, today)
+        if progress:
+            progress(index + 1, households)
+    return DemoResult(
+        created_households=max(0, households - existing),
+        total_households=Household.objects.filter(team__in=teams).count(),
+    )
+
+
+@transaction.atomic
+def _build_organisation() -> list[Team]:
+    municipality, _created = Municipality.objects.get_or_create(
+        id=1, defaults={"name": "Gemeente Wijkdorp", "code": "GM9999"}
+    )
+    if municipality.code == "GM0000":
+        municipality.name, municipality.code = "Gemeente Wijkdorp", "GM9999"
+        municipality.save(update_fields=["name", "code"])
+    teams = []
+    for demo_wijk in WIJKEN:
+        wijk, _created = Wijk.objects.get_or_create(
+            code=demo_wijk.code, defaults={"name": demo_wijk.name, "residents": demo_wijk.residents}
+        )
+        for digits in demo_wijk.postcodes:
+            WijkPostcode.objects.get_or_create(digits=digits, defaults={"wijk": wijk})
+        team, _created = Team.objects.get_or_create(name=f"Wijkteam {demo_wijk.name}")
+        team.wijken.add(wijk)
+        teams.append(team)
+    expertises = {expertise.code: expertise for expertise in Expertise.objects.all()}
+    for username, first_name, last_name, role, team_index, expertise_codes in STAFF:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first_name,
+                last_name=last_name,
+                role=role,
+                is_staff=role == Role.FUNCTIONAL_ADMIN,
+            )
+            user.expertises.set([expertises[code] for code in expertise_codes if code in expertises])
+        if team_index is not None:
+            TeamMembership.objects.get_or_create(team=teams[team_index], user=user)
+    return teams
+
+
+def _build_household(index: int, seed: int, teams: list[Team], today: datetime.date) -> None:
+    rng = random.Random(f"{seed}:{index}")
+    team_index = rng.randrange(len(teams))
+    team, demo_wijk = teams[team_index], WIJKEN[team_index]
+    workers = list(
+        User.objects.filter(memberships__team=team, role__in=[Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR]).order_by("id")
+    )
+    worker = rng.choice(workers)
+    access = AccessContext(user=worker, endpoint=DEMO_ENDPOINT, purpose=DEMO_PURPOSE)
+    surname = rng.choice(SURNAMES)
+    members = _members(rng, surname, today)
+    registered_on = today - datetime.timedelta(days=rng.randrange(5, 330))
+    household = services.household_register(
+        access=access,
+        team_id=team.id,
+        name=surname,
+        postcode=f"{rng.choice(demo_wijk.postcodes)}{rng.choice('ABCDEFGHJK')}{rng.choice('ABDEGHKLMNPRST')}",
+        house_number=rng.randrange(1, 240),
+        street=rng.choice(demo_wijk.streets),
+        city="Wijkdorp",
+        intake_channel=rng.choice(IntakeChannel.values),
+        members=members,
+        registered_on=registered_on,
+    )
+    contact_days = sorted({rng.randrange(0, (today - registered_on).days + 1) for _ in range(rng.randrange(0, 9))})
+    person_ids = list(household.members.values_list("id", flat=True))
+    for offset in contact_days:
+        kind = rng.choices(ContactKind.values, weights=[30, 25, 15, 10, 10, 10])[0]
+        services.contact_log(
+            access=access,
+            household=household,
+            kind=kind,
+            date=registered_on + datetime.timedelta(days=offset),
+            duration_minutes=0 if kind == ContactKind.NO_SHOW else rng.choice([15, 30, 45, 60, 90]),
+            member_ids=rng.sample(person_ids, k=min(len(person_ids), rng.randrange(1, 3))),
+            note=NOTES[7] if kind == ContactKind.NO_SHOW else rng.choice(NOTES),
+        )
+    _advance_status(rng, access, household, registered_on, today)
+
+
+def _members(rng: random.Random, surname: str, today: datetime.date) -> list[services.MemberData]:
+    def born(min_age: int, max_age: int) -> datetime.date:
+        return today - datetime.timedelta(days=rng.randrange(min_age * 365, max_age * 365))
+
+    def bsn() -> str:
+        return valid_test_bsn(rng) if rng.random() < 0.6 else ""
+
+    members = [services.MemberData(rng.choice(ADULT_NAMES), surname, born(20, 70), PersonRole.PARENT, bsn())]
+    if rng.random() < 0.5:
+        members.append(
+            services.MemberData(rng.choice(ADULT_NAMES), rng.choice(SURNAMES), born(20, 65), PersonRole.PARTNER, bsn())
+        )
+    for _child in range(rng.choice([0, 0, 1, 2, 3, 4])):
+        members.append(services.MemberData(rng.choice(CHILD_NAMES), surname, born(0, 18), PersonRole.CHILD, bsn()))
+    if rng.random() < 0.1:
+        members.append(services.MemberData(rng.choice(ADULT_NAMES), surname, born(60, 90), PersonRole.OTHER, bsn()))
+    return members
+
+
+def _advance_status(
+    rng: random.Random, access: AccessContext, household: Household, registered_on: datetime.date, today: datetime.date
+) -> None:
+    """Walk the lifecycle as far as the household's age makes plausible."""
+    age = (today - registered_on).days
+    path = [HouseholdStatus.INTAKE, HouseholdStatus.PLAN, HouseholdStatus.IN_PROGRESS]
+    steps = min(len(path), rng.randrange(0, 4), age // 14)
+    day = registered_on
+    reasons = {
+        HouseholdStatus.INTAKE: "Eerste gesprek gepland",
+        HouseholdStatus.PLAN: "Integrale diagnose afgerond",
+        HouseholdStatus.IN_PROGRESS: "Plan met het gezin besproken en afgesproken",
+    }
+    for status in path[:steps]:
+        day = min(today, day + datetime.timedelta(days=rng.randrange(3, 14)))
+        services.household_status_change(
+            access=access, household=household, to_status=status, reason=reasons[status], date=day
+        )
+    if age > 120 and rng.random() < 0.25:
+        day = min(today, day + datetime.timedelta(days=rng.randrange(30, 90)))
+        if rng.random() < 0.8:
+            services.household_status_change(
+                access=access,
+                household=household,
+                to_status=HouseholdStatus.CLOSED,
+                reason="Doelen behaald; gezin redt zich weer zelf",
+                date=day,
+            )
+        else:
+            regisseur = User.objects.filter(role=Role.SECOND_LINE_REGISSEUR).order_by("id").first()
+            if regisseur is not None:
+                services.household_status_change(
+                    access=access,
+                    household=household,
+                    to_status=HouseholdStatus.HANDED_OVER,
+                    reason="Langdurige specialistische ondersteuning nodig; warme overdracht aan regisseur",
+                    date=day,
+                    regisseur_id=regisseur.id,
+                )

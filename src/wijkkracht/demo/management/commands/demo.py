@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from wijkkracht.demo.builder import DEMO_PASSWORD, STAFF, build_demo
+
+
+class Command(BaseCommand):
+    help = "Build the fictional demo municipality (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--households", type=int, default=300, help="Number of households (default 300).")
+        parser.add_argument("--seed", type=int, default=2026, help="Seed; the same seed gives the same municipality.")
+
+    def handle(self, *args: object, households: int, seed: int, **options: object) -> None:
+        if not 0 <= households <= 20000:
+            raise CommandError("--households moet tussen 0 en 20000 liggen.")
+
+        def progress(done: int, total: int) -> None:
+            if done % 25 == 0 or done == total:
+                self.stdout.write(f"  huishoudens: {done}/{total}", ending="\r" if done < total else "\n")
+                self.stdout.flush()
+
+        result = build_demo(households=households, seed=seed, progress=progress)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demogemeente klaar: {result.total_households} huishoudens ({result.created_households} nieuw)."
+            )
+        )
+        self.stdout.write(f"\nDemo-logins (wachtwoord voor iedereen: {DEMO_PASSWORD}):")
+        for username, first_name, last_name, role, team_index, _expertises in STAFF:
+            team = f", team {team_index + 1}" if team_index is not None else ""
+            self.stdout.write(f"  {username:<9} {first_name} {last_name} – {role.label}{team}")

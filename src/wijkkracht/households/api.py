@@ -1,0 +1,379 @@
+"""API for case files: the same selectors and services as the pages, so the same rules."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from wijkkracht.accounts.models import User
+from wijkkracht.common.permissions import CaseWorkerPermission
+from wijkkracht.common.validation import normalise_postcode, validate_birth_date, validate_bsn, validate_not_future
+from wijkkracht.households import selectors, services
+from wijkkracht.households.models import (
+    NOTE_MAX_LENGTH,
+    Contact,
+    ContactKind,
+    Household,
+    HouseholdStatus,
+    IntakeChannel,
+    Person,
+    PersonRole,
+    Task,
+    TaskStatus,
+)
+from wijkkracht.privacy.access import AccessContext
+from wijkkracht.privacy.models import AccessAction
+from wijkkracht.privacy.services import access_log_record_many
+
+
+class SingleStaffMemberField(serializers.IntegerField):
+    """Exactly one staff member's id: a list of several is refused with a message saying so."""
+
+    default_error_messages = {"invalid": _("Give exactly one contact person: the id of one staff member.")}
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "household", "first_name", "last_name", "date_of_birth", "bsn", "role"]
+
+
+class MemberInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField(validators=[validate_birth_date])
+    bsn = serializers.CharField(max_length=9, required=False, allow_blank=True, default="", validators=[validate_bsn])
+    role = serializers.ChoiceField(choices=PersonRole.choices)
+
+    def to_member(self, data: dict[str, Any]) -> services.MemberData:
+        return services.MemberData(**data)
+
+
+class PersonInputSerializer(MemberInputSerializer):
+    household = serializers.IntegerField()
+
+
+class HouseholdListSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    contact_person_name: serializers.StringRelatedField[User] = serializers.StringRelatedField(source="contact_person")
+    last_contact_date = serializers.DateField(read_only=True, allow_null=True)
+    open_task_count = serializers.IntegerField(read_only=True)
+    overdue_task_count = serializers.IntegerField(read_only=True)
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "reference",
+            "name",
+            "status",
+            "status_since",
+            "team",
+            "wijk",
+            "contact_person",
+            "contact_person_name",
+            "registered_on",
+            "last_contact_date",
+            "open_task_count",
+            "overdue_task_count",
+            "member_count",
+        ]
+
+
+class HouseholdDetailSerializer(HouseholdListSerializer):
+    members = PersonSerializer(many=True, read_only=True)
+
+    class Meta(HouseholdListSerializer.Meta):
+        fields = [
+            *HouseholdListSerializer.Meta.fields,
+            "postcode",
+            "house_number",
+            "house_number_addition",
+            "street",
+            "city",
+            "intake_channel",
+            "second_line_regisseur",
+            "members",
+        ]
+
+
+class HouseholdInputSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    name = serializers.CharField(max_length=100)
+    postcode = serializers.CharField(max_length=7)
+    house_number = serializers.IntegerField(min_value=1)
+    house_number_addition = serializers.CharField(max_length=6, required=False, allow_blank=True, default="")
+    street = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    wijk = serializers.IntegerField(required=False, allow_null=True, default=None)
+    intake_channel = serializers.ChoiceField(choices=IntakeChannel.choices)
+    contact_person = SingleStaffMemberField(required=False, allow_null=True, default=None)
+    registered_on = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_not_future]
+    )
+    members = MemberInputSerializer(many=True, allow_empty=False)
+
+    def validate_postcode(self, value: str) -> str:
+        return normalise_postcode(value)
+
+
+class StatusChangeInputSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=HouseholdStatus.choices)
+    reason = serializers.CharField(max_length=500)
+    date = serializers.DateField(required=False, allow_null=True, default=None)
+    regisseur = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ContactPersonInputSerializer(serializers.Serializer):
+    contact_person = SingleStaffMemberField()
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    worker_name: serializers.StringRelatedField[User] = serializers.StringRelatedField(source="worker")
+    follow_up_task: serializers.PrimaryKeyRelatedField[Task] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "household",
+            "kind",
+            "date",
+            "duration_minutes",
+            "worker",
+            "worker_name",
+            "members",
+            "note",
+            "follow_up_task",
+        ]
+
+
+class ContactInputSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ContactKind.choices)
+    date = serializers.DateField(validators=[validate_not_future])
+    duration_minutes = serializers.IntegerField(min_value=0, max_value=services.MAX_DURATION_MINUTES)
+    members = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Task
+        fields = ["id", "household", "title", "assigned_to", "due_date", "status", "source_contact", "done_at"]
+
+
+class CaseFileViewSet(viewsets.GenericViewSet):
+    """Shared plumbing: case roles only, and every household shown in a list page is access-logged."""
+
+    permission_classes = [CaseWorkerPermission]
+    list_what = "list"
+
+    def access(self) -> AccessContext:
+        return AccessContext.from_request(self.request)
+
+    def household_filter(self) -> int | None:
+        value = self.request.query_params.get("household", "")
+        if value and not value.isdigit():
+            raise serializers.ValidationError({"household": [_("Give the id of a household.")]})
+        return int(value) if value else None
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
+        access_log_record_many(
+            access=self.access(),
+            household_ids=sorted({self.household_id_of(record) for record in page}),
+            action=AccessAction.LIST,
+            what=self.list_what,
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def household_id_of(self, record: Any) -> int:
+        return int(record.household_id)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("mine", bool, description="Only households for which I am the contact person."),
+        OpenApiParameter("status", str, enum=HouseholdStatus.values),
+        OpenApiParameter("overdue", bool),
+        OpenApiParameter("wijk", int),
+        OpenApiParameter("team", int),
+        OpenApiParameter("q", str, description="Search in name and postcode."),
+        OpenApiParameter("sort", str, enum=list(selectors.CASELOAD_SORTS)),
+    ]
+)
+class HouseholdViewSet(CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Households of your team(s): the caseload, one household's file, registration and lifecycle."""
+
+    list_what = "caseload (api)"
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdListSerializer
+
+    def household_id_of(self, record: Any) -> int:
+        return int(record.id)
+
+    def get_queryset(self) -> QuerySet[Household]:
+        params = self.request.query_params
+        status_value = params.get("status", "")
+        if status_value and status_value not in HouseholdStatus.values:
+            raise serializers.ValidationError({"status": [_("Unknown status.")]})
+        filters = selectors.CaseloadFilters(
+            status=status_value,
+            overdue=params.get("overdue") in ("1", "true"),
+            wijk_id=int(params["wijk"]) if params.get("wijk", "").isdigit() else None,
+            team_id=int(params["team"]) if params.get("team", "").isdigit() else None,
+            search=params.get("q", "")[:100],
+            sort=params.get("sort", "last_contact"),
+        )
+        scope: selectors.CaseloadScope = "mine" if params.get("mine") in ("1", "true") else "team"
+        return selectors.caseload_queryset(access=self.access(), scope=scope, filters=filters)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        household = selectors.household_get_for_user(access=self.access(), household_id=int(kwargs["pk"]))
+        return Response(HouseholdDetailSerializer(household).data)
+
+    @extend_schema(request=HouseholdInputSerializer, responses={201: HouseholdDetailSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = HouseholdInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        members = [services.MemberData(**member) for member in data.pop("members")]
+        access = self.access()
+        household = services.household_register(
+            access=access,
+            team_id=data.pop("team"),
+            wijk_id=data.pop("wijk"),
+            contact_person_id=data.pop("contact_person"),
+            members=members,
+            **data,
+        )
+        written = selectors.household_as_written(household_id=household.id)
+        return Response(HouseholdDetailSerializer(written).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=StatusChangeInputSerializer, responses=HouseholdListSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request: Request, pk: str) -> Response:
+        access = self.access()
+        household = selectors.household_get_for_update(access=access, household_id=int(pk))
+        serializer = StatusChangeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.household_status_change(
+            access=access,
+            household=household,
+            to_status=data["to_status"],
+            reason=data["reason"],
+            date=data["date"],
+            regisseur_id=data["regisseur"],
+        )
+        return Response({"id": household.id, "status": household.status, "status_since": household.status_since})
+
+    @extend_schema(request=ContactPersonInputSerializer, responses=HouseholdListSerializer)
+    @action(detail=True, methods=["post"], url_path="contact-person")
+    def assign_contact_person(self, request: Request, pk: str) -> Response:
+        access = self.access()
+        household = selectors.household_get_for_update(access=access, household_id=int(pk))
+        serializer = ContactPersonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.household_contact_person_assign(
+            access=access, household=household, contact_person_id=serializer.validated_data["contact_person"]
+        )
+        return Response({"id": household.id, "contact_person": household.contact_person_id})
+
+
+@extend_schema(parameters=[OpenApiParameter("household", int)])
+class PersonViewSet(CaseFileViewSet, mixins.ListModelMixin):
+    """Members of the households you may see."""
+
+    serializer_class = PersonSerializer
+    list_what = "members (api)"
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return selectors.person_list_for_user(access=self.access(), household_id=self.household_filter())
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        person = selectors.record_get_for_user(
+            selectors.person_list_for_user(access=self.access()), access=self.access(), record_id=int(pk), what="member"
+        )
+        return Response(PersonSerializer(person).data)
+
+    @extend_schema(request=PersonInputSerializer, responses={201: PersonSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = PersonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        access = self.access()
+        household = selectors.household_get_for_update(access=access, household_id=data.pop("household"))
+        person = services.household_member_add(access=access, household=household, member=services.MemberData(**data))
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[OpenApiParameter("household", int)])
+class ContactViewSet(CaseFileViewSet, mixins.ListModelMixin):
+    """Contacts with households; logging a no-show creates the follow-up task."""
+
+    serializer_class = ContactSerializer
+    list_what = "contacts (api)"
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        return selectors.contact_list_for_user(access=self.access(), household_id=self.household_filter())
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        contact = selectors.record_get_for_user(
+            selectors.contact_list_for_user(access=self.access()),
+            access=self.access(),
+            record_id=int(pk),
+            what="contact",
+        )
+        return Response(ContactSerializer(contact).data)
+
+    @extend_schema(request=ContactInputSerializer, responses={201: ContactSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = ContactInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        access = self.access()
+        household = selectors.household_get_for_update(access=access, household_id=data.pop("household"))
+        contact = services.contact_log(access=access, household=household, member_ids=data.pop("members"), **data)
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[OpenApiParameter("household", int), OpenApiParameter("status", str, enum=TaskStatus.values)])
+class TaskViewSet(CaseFileViewSet, mixins.ListModelMixin):
+    """Follow-up tasks, such as the visit after a no-show."""
+
+    serializer_class = TaskSerializer
+    list_what = "tasks (api)"
+
+    def get_queryset(self) -> QuerySet[Task]:
+        status_value = self.request.query_params.get("status", "")
+        if status_value and status_value not in TaskStatus.values:
+            raise serializers.ValidationError({"status": [_("Unknown status.")]})
+        return selectors.task_list_for_user(
+            access=self.access(), household_id=self.household_filter(), status=status_value
+        )
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        task = selectors.record_get_for_user(
+            selectors.task_list_for_user(access=self.access()), access=self.access(), record_id=int(pk), what="task"
+        )
+        return Response(TaskSerializer(task).data)
+
+    @extend_schema(request=None, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        access = self.access()
+        task = selectors.task_get_for_update(access=access, task_id=int(pk))
+        services.task_complete(access=access, task=task)
+        return Response(TaskSerializer(task).data)

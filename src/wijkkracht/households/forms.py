@@ -1,0 +1,149 @@
+"""Forms only parse what the user typed; the services decide whether it may be saved."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from wijkkracht.accounts.models import User
+from wijkkracht.common.forms import DateInput
+from wijkkracht.common.validation import normalise_postcode, validate_birth_date, validate_bsn, validate_not_future
+from wijkkracht.households.models import (
+    ALLOWED_TRANSITIONS,
+    NOTE_MAX_LENGTH,
+    ContactKind,
+    Household,
+    HouseholdStatus,
+    IntakeChannel,
+    PersonRole,
+)
+from wijkkracht.households.services import MemberData
+from wijkkracht.teams.models import Team, Wijk
+
+
+class HouseholdRegisterForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"), empty_label=None)
+    name = forms.CharField(label=_("Household name"), max_length=100, help_text=_("Usually the family name."))
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, help_text=_("For example 1234 AB."))
+    house_number = forms.IntegerField(label=_("House number"), min_value=1)
+    house_number_addition = forms.CharField(label=_("Addition"), max_length=6, required=False)
+    street = forms.CharField(label=_("Street"), max_length=100, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    wijk = forms.ModelChoiceField(
+        queryset=Wijk.objects.all(),
+        label=_("District"),
+        required=False,
+        empty_label=_("Derive from postcode"),
+    )
+    intake_channel = forms.ChoiceField(label=_("Came in through"), choices=IntakeChannel.choices)
+    contact_person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Contact person"),
+        required=False,
+        empty_label=_("Me"),
+        help_text=_("Only a team coordinator can name someone else."),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        teams = Team.objects.filter(memberships__user=user)
+        team_field = self.fields["team"]
+        assert isinstance(team_field, forms.ModelChoiceField)
+        team_field.queryset = teams
+        contact_field = self.fields["contact_person"]
+        assert isinstance(contact_field, forms.ModelChoiceField)
+        contact_field.queryset = User.objects.filter(memberships__team__in=teams, is_active=True).distinct()
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data["postcode"])
+
+
+class MemberForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput(), validators=[validate_birth_date])
+    bsn = forms.CharField(label=_("BSN (optional)"), max_length=9, required=False, validators=[validate_bsn])
+    role = forms.ChoiceField(label=_("Role in household"), choices=PersonRole.choices)
+
+    def to_member(self) -> MemberData:
+        data = self.cleaned_data
+        return MemberData(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            bsn=data.get("bsn", ""),
+            role=data["role"],
+        )
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not any(form.has_changed() for form in self.forms):
+            raise ValidationError(_("Register at least one household member."))
+
+    def member_forms(self) -> list[MemberForm]:
+        """The filled-in forms, in the order their members are passed to the service."""
+        return [form for form in self.forms if form.has_changed() and form.cleaned_data]
+
+    def members(self) -> list[MemberData]:
+        return [form.to_member() for form in self.member_forms()]
+
+
+MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=3, max_num=12, validate_max=True)
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[validate_not_future])
+    duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=0, max_value=720)
+    members = forms.MultipleChoiceField(
+        label=_("Members involved"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Short note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Facts and agreements only; at most 2000 characters."),
+    )
+
+    def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        members_field = self.fields["members"]
+        assert isinstance(members_field, forms.MultipleChoiceField)
+        members_field.choices = [(str(person.id), person.full_name) for person in household.members.all()]
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    regisseur = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Second-line case director"),
+        required=False,
+        help_text=_("Only for a handover to the second line."),
+    )
+
+    def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        status_field = self.fields["to_status"]
+        assert isinstance(status_field, forms.ChoiceField)
+        allowed = ALLOWED_TRANSITIONS[HouseholdStatus(household.status)]
+        status_field.choices = [(value, label) for value, label in HouseholdStatus.choices if value in allowed]
+        regisseur_field = self.fields["regisseur"]
+        assert isinstance(regisseur_field, forms.ModelChoiceField)
+        regisseur_field.queryset = User.objects.filter(role="second_line_regisseur", is_active=True)
+
+
+class ContactPersonForm(forms.Form):
+    contact_person = forms.ModelChoiceField(queryset=User.objects.none(), label=_("New contact person"))
+
+    def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["contact_person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(
+            memberships__team=household.team, is_active=True, role__in=["social_worker", "team_coordinator"]
+        )

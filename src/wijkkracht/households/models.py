@@ -1,0 +1,286 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wijkkracht.teams.models import Team, Wijk
+
+POSTCODE_REGEX = r"^[1-9][0-9]{3}[A-Z]{2}$"
+BSN_REGEX = r"^[0-9]{9}$"
+NOTE_MAX_LENGTH = 2000
+
+
+class HouseholdStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    INTAKE = "intake", _("Intake")
+    PLAN = "plan", _("Plan")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+    HANDED_OVER = "handed_over", _("Handed over to second line")
+
+
+#: Statuses in which the team still works with the household.
+OPEN_STATUSES = (HouseholdStatus.REGISTERED, HouseholdStatus.INTAKE, HouseholdStatus.PLAN, HouseholdStatus.IN_PROGRESS)
+
+#: The lifecycle: forward through intake and plan, or out (closed / handed over) from any open status.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    HouseholdStatus.REGISTERED: frozenset(
+        {HouseholdStatus.INTAKE, HouseholdStatus.CLOSED, HouseholdStatus.HANDED_OVER}
+    ),
+    HouseholdStatus.INTAKE: frozenset({HouseholdStatus.PLAN, HouseholdStatus.CLOSED, HouseholdStatus.HANDED_OVER}),
+    HouseholdStatus.PLAN: frozenset({HouseholdStatus.IN_PROGRESS, HouseholdStatus.CLOSED, HouseholdStatus.HANDED_OVER}),
+    HouseholdStatus.IN_PROGRESS: frozenset({HouseholdStatus.PLAN, HouseholdStatus.CLOSED, HouseholdStatus.HANDED_OVER}),
+    HouseholdStatus.CLOSED: frozenset(),
+    HouseholdStatus.HANDED_OVER: frozenset(),
+}
+
+
+class IntakeChannel(models.TextChoices):
+    DESK = "desk", _("Desk (loket)")
+    PARTNER_SIGNAL = "partner_signal", _("Signal from a partner")
+    OUTREACH = "outreach", _("Outreach in the district")
+    SELF_REFERRAL = "self_referral", _("Self-referral")
+    REFERRAL = "referral", _("Referral")
+
+
+class Household(models.Model):
+    """A household (huishouden): the unit the whole team is responsible for, with one contact person."""
+
+    name = models.CharField(_("household name"), max_length=100, help_text=_("Usually the family name."))
+    postcode = models.CharField(_("postcode"), max_length=6)
+    house_number = models.PositiveIntegerField(_("house number"))
+    house_number_addition = models.CharField(_("addition"), max_length=6, blank=True)
+    street = models.CharField(_("street"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    wijk = models.ForeignKey(Wijk, on_delete=models.PROTECT, related_name="households", verbose_name=_("district"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="households", verbose_name=_("team"))
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_households",
+        verbose_name=_("contact person"),
+    )
+    second_line_regisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handed_over_households",
+        verbose_name=_("second-line case director"),
+    )
+    intake_channel = models.CharField(_("came in through"), max_length=20, choices=IntakeChannel.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=HouseholdStatus.choices, default=HouseholdStatus.REGISTERED
+    )
+    status_since = models.DateField(_("status since"))
+    registered_on = models.DateField(_("registered on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [models.Index(fields=["team", "status"]), models.Index(fields=["contact_person", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=OPEN_STATUSES) | Q(contact_person__isnull=False),
+                name="household_open_has_contact_person",
+                violation_error_message=_("An open household must have exactly one contact person."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=HouseholdStatus.values),
+                name="household_status_known",
+                violation_error_message=_("Unknown status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(intake_channel__in=IntakeChannel.values),
+                name="household_intake_channel_known",
+                violation_error_message=_("Unknown intake channel."),
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode__regex=POSTCODE_REGEX),
+                name="household_postcode_format",
+                violation_error_message=_("Enter a Dutch postcode such as 1234AB."),
+            ),
+            models.CheckConstraint(
+                condition=Q(house_number__gte=1),
+                name="household_house_number_positive",
+                violation_error_message=_("The house number must be at least 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}"
+
+    @property
+    def reference(self) -> str:
+        return f"HH-{self.pk:06d}" if self.pk else "HH-nieuw"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def address(self) -> str:
+        number = f"{self.house_number}{self.house_number_addition}"
+        street = f"{self.street} {number}" if self.street else number
+        postcode = f"{self.postcode[:4]} {self.postcode[4:]}"
+        return ", ".join(part for part in (street, f"{postcode} {self.city}".strip()) if part)
+
+
+class PersonRole(models.TextChoices):
+    PARENT = "parent", _("Parent / carer")
+    PARTNER = "partner", _("Partner")
+    CHILD = "child", _("Child")
+    OTHER = "other", _("Other")
+
+
+class Person(models.Model):
+    """A member of a household."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True, help_text=_("Optional; nine digits."))
+    role = models.CharField(_("role in household"), max_length=20, choices=PersonRole.choices)
+
+    class Meta:
+        ordering = ["date_of_birth", "id"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bsn="") | Q(bsn__regex=BSN_REGEX),
+                name="person_bsn_format",
+                violation_error_message=_("A BSN consists of nine digits."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=PersonRole.values),
+                name="person_role_known",
+                violation_error_message=_("Unknown role in household."),
+            ),
+            models.UniqueConstraint(
+                fields=["household", "bsn"],
+                condition=~Q(bsn=""),
+                name="person_bsn_once_per_household",
+                violation_error_message=_("This BSN is already registered in this household."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class StatusChange(models.Model):
+    """One step in a household's lifecycle, with its date and reason, kept for accountability."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=20, choices=HouseholdStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=HouseholdStatus.choices)
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=500)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '–'} → {self.to_status} ({self.date})"
+
+
+class ContactKind(models.TextChoices):
+    HOME_VISIT = "home_visit", _("Home visit")
+    PHONE = "phone", _("Phone")
+    OFFICE = "office", _("At the office")
+    OUTREACH = "outreach", _("Outreach")
+    DIGITAL = "digital", _("Digital")
+    NO_SHOW = "no_show", _("Did not show up")
+
+
+class Contact(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind.choices)
+    date = models.DateField(_("date"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("worker")
+    )
+    members = models.ManyToManyField(Person, blank=True, related_name="contacts", verbose_name=_("members involved"))
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["household", "-date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__lte=720),
+                name="contact_duration_at_most_12_hours",
+                violation_error_message=_("A contact lasts at most 720 minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ContactKind.values),
+                name="contact_kind_known",
+                violation_error_message=_("Unknown kind of contact."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class Task(models.Model):
+    """A follow-up task for a worker, such as the visit after a no-show ("dicht erop zitten")."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tasks")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("assigned to")
+    )
+    title = models.CharField(_("task"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    source_contact = models.OneToOneField(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_up_task"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [models.Index(fields=["household", "status", "due_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status=TaskStatus.OPEN) & Q(done_at__isnull=True))
+                | (Q(status=TaskStatus.DONE) & Q(done_at__isnull=False)),
+                name="task_done_has_moment",
+                violation_error_message=_("A completed task records when it was completed."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,202 @@
+"""Reads of case files. Every selector starts from the households the user may see, so "does not
+exist" and "not yours" give the same 404, and every read of a household's data is access-logged."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wijkkracht.households.models import OPEN_STATUSES, Contact, Household, Person, Task, TaskStatus
+from wijkkracht.privacy.access import AccessContext, visible_households
+from wijkkracht.privacy.models import AccessAction
+from wijkkracht.privacy.services import access_log_record, access_log_record_many
+from wijkkracht.teams.models import Municipality
+
+CaseloadScope = Literal["mine", "team"]
+CASELOAD_PAGE_SIZE = 25
+
+#: Sort keys offered to users, mapped to their ordering; the last field keeps pages stable.
+CASELOAD_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "status": ("status", "name", "id"),
+    "-status": ("-status", "name", "id"),
+    "last_contact": ("last_contact_date", "id"),
+    "-last_contact": ("-last_contact_date", "-id"),
+    "open_tasks": ("open_task_count", "name", "id"),
+    "-open_tasks": ("-open_task_count", "name", "id"),
+    "registered": ("registered_on", "id"),
+    "-registered": ("-registered_on", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    status: str = ""
+    overdue: bool = False
+    wijk_id: int | None = None
+    team_id: int | None = None
+    search: str = ""
+    sort: str = "last_contact"
+
+
+def _count_subquery(queryset: QuerySet[Task]) -> Coalesce:
+    counts = queryset.values("household").annotate(count=Count("id")).values("count")
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def with_caseload_figures(queryset: QuerySet[Household], today: datetime.date) -> QuerySet[Household]:
+    """Last contact and task counts as subqueries: one query per page, whatever the data size."""
+    open_tasks = Task.objects.filter(household=OuterRef("pk"), status=TaskStatus.OPEN)
+    last_contact = Contact.objects.filter(household=OuterRef("pk")).order_by("-date").values("date")[:1]
+    members = Person.objects.filter(household=OuterRef("pk")).values("household").annotate(c=Count("id")).values("c")
+    return queryset.select_related("team", "wijk", "contact_person").annotate(
+        last_contact_date=Subquery(last_contact),
+        open_task_count=_count_subquery(open_tasks),
+        overdue_task_count=_count_subquery(open_tasks.filter(due_date__lt=today)),
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)),
+    )
+
+
+def overdue_condition(today: datetime.date, contact_norm_days: int) -> Q:
+    """Overdue: an open task past its date, or no contact within the municipality's contact norm."""
+    cutoff = today - datetime.timedelta(days=contact_norm_days)
+    return (
+        Q(overdue_task_count__gt=0)
+        | Q(last_contact_date__lt=cutoff)
+        | Q(last_contact_date__isnull=True, registered_on__lt=cutoff)
+    )
+
+
+def caseload_queryset(*, access: AccessContext, scope: CaseloadScope, filters: CaseloadFilters) -> QuerySet[Household]:
+    today = timezone.localdate()
+    queryset = visible_households(access.user)
+    if scope == "mine":
+        queryset = queryset.filter(Q(contact_person=access.user) | Q(second_line_regisseur=access.user))
+    status_condition = Q(status=filters.status) if filters.status else Q(status__in=OPEN_STATUSES)
+    queryset = queryset.filter(status_condition)
+    if filters.wijk_id:
+        queryset = queryset.filter(wijk_id=filters.wijk_id)
+    if filters.team_id:
+        queryset = queryset.filter(team_id=filters.team_id)
+    if filters.search:
+        queryset = queryset.filter(Q(name__icontains=filters.search) | Q(postcode__icontains=filters.search))
+    queryset = with_caseload_figures(queryset, today)
+    if filters.overdue:
+        queryset = queryset.filter(overdue_condition(today, Municipality.current().contact_norm_days))
+    return queryset.order_by(*CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["last_contact"]))
+
+
+def caseload_page(
+    *, access: AccessContext, scope: CaseloadScope, filters: CaseloadFilters, page_number: str | int = 1
+) -> Page[Household]:
+    """A page of the caseload; each household on it is access-logged as shown in a list."""
+    paginator = Paginator(
+        caseload_queryset(access=access, scope=scope, filters=filters), CASELOAD_PAGE_SIZE, allow_empty_first_page=True
+    )
+    page = paginator.get_page(page_number)
+    access_log_record_many(
+        access=access,
+        household_ids=[household.id for household in page.object_list],
+        action=AccessAction.LIST,
+        what=_("caseload") if scope == "team" else _("my households"),
+    )
+    return page
+
+
+def household_get_for_user(*, access: AccessContext, household_id: int, what: str = "household") -> Household:
+    """One household with everything its page shows, or 404 when it does not exist or is not yours."""
+    today = timezone.localdate()
+    queryset = (
+        with_caseload_figures(visible_households(access.user), today)
+        .prefetch_related(
+            "members",
+            Prefetch("contacts", queryset=Contact.objects.select_related("worker").prefetch_related("members")),
+            Prefetch("tasks", queryset=Task.objects.select_related("assigned_to", "done_by")),
+            "status_changes__changed_by",
+        )
+        .select_related("second_line_regisseur")
+    )
+    household = queryset.filter(id=household_id).first()
+    if household is None:
+        raise Http404(_("Household not found."))
+    access_log_record(access=access, household_id=household.id, action=AccessAction.VIEW, what=what)
+    return household
+
+
+def household_as_written(*, household_id: int) -> Household:
+    """A household its writer just registered, to echo back; the write itself was access-logged."""
+    queryset = with_caseload_figures(Household.objects.filter(id=household_id), timezone.localdate())
+    return queryset.prefetch_related("members").get()
+
+
+def household_get_for_update(*, access: AccessContext, household_id: int) -> Household:
+    """The household a write will change; no view row, because the service logs the change itself."""
+    household = visible_households(access.user).select_related("team").filter(id=household_id).first()
+    if household is None:
+        raise Http404(_("Household not found."))
+    return household
+
+
+def task_get_for_update(*, access: AccessContext, task_id: int) -> Task:
+    task = (
+        Task.objects.select_related("household")
+        .filter(id=task_id, household__in=visible_households(access.user))
+        .first()
+    )
+    if task is None:
+        raise Http404(_("Task not found."))
+    return task
+
+
+def household_is_overdue(household: Household, today: datetime.date, contact_norm_days: int) -> bool:
+    """The same rule as `overdue_condition`, for a household already annotated by the caseload."""
+    cutoff = today - datetime.timedelta(days=contact_norm_days)
+    last_contact = getattr(household, "last_contact_date", None)
+    if getattr(household, "overdue_task_count", 0) > 0:
+        return True
+    if last_contact is None:
+        return household.registered_on < cutoff
+    return bool(last_contact < cutoff)
+
+
+def person_list_for_user(*, access: AccessContext, household_id: int | None = None) -> QuerySet[Person]:
+    queryset = Person.objects.filter(household__in=visible_households(access.user))
+    return queryset.filter(household_id=household_id) if household_id else queryset
+
+
+def contact_list_for_user(*, access: AccessContext, household_id: int | None = None) -> QuerySet[Contact]:
+    queryset = (
+        Contact.objects.filter(household__in=visible_households(access.user))
+        .select_related("worker")
+        .prefetch_related("members")
+        .order_by("-date", "-id")
+    )
+    return queryset.filter(household_id=household_id) if household_id else queryset
+
+
+def task_list_for_user(*, access: AccessContext, household_id: int | None = None, status: str = "") -> QuerySet[Task]:
+    queryset = Task.objects.filter(household__in=visible_households(access.user)).select_related("assigned_to")
+    if household_id:
+        queryset = queryset.filter(household_id=household_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("due_date", "id")
+
+
+RecordT = TypeVar("RecordT", Person, Contact, Task)
+
+
+def record_get_for_user(queryset: QuerySet[RecordT], *, access: AccessContext, record_id: int, what: str) -> RecordT:
+    """One member, contact or task from a list selector above, or 404; the read is access-logged."""
+    record = queryset.filter(id=record_id).first()
+    if record is None:
+        raise Http404(_("Not found."))
+    access_log_record(access=access, household_id=record.household_id, action=AccessAction.VIEW, what=what)
+    return record

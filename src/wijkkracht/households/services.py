@@ -1,0 +1,387 @@
+"""Writes to case files. Each service validates everything first, then writes in one transaction
+together with its access-log row."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from wijkkracht.accounts.models import Role, User
+from wijkkracht.common.dates import add_working_days
+from wijkkracht.common.validation import (
+    ErrorCollector,
+    normalise_postcode,
+    validate_birth_date,
+    validate_bsn,
+    validate_not_future,
+)
+from wijkkracht.households.models import (
+    ALLOWED_TRANSITIONS,
+    NOTE_MAX_LENGTH,
+    Contact,
+    ContactKind,
+    Household,
+    HouseholdStatus,
+    IntakeChannel,
+    Person,
+    PersonRole,
+    StatusChange,
+    Task,
+    TaskStatus,
+)
+from wijkkracht.privacy.access import AccessContext, can_work_with_cases, coordinated_teams_of, teams_of
+from wijkkracht.privacy.models import AccessAction
+from wijkkracht.privacy.services import access_log_record
+from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
+
+MAX_DURATION_MINUTES = 720
+
+
+@dataclass(frozen=True)
+class MemberData:
+    first_name: str
+    last_name: str
+    date_of_birth: datetime.date
+    role: str
+    bsn: str = ""
+
+
+def _require_case_worker(user: User) -> None:
+    if not can_work_with_cases(user):
+        raise ValidationError(_("Your role does not give access to case files."), code="no_case_access")
+
+
+def _validate_member(errors: ErrorCollector, prefix: str, member: MemberData) -> None:
+    if not member.first_name.strip():
+        errors.add(f"{prefix}first_name", _("Enter a first name."))
+    if not member.last_name.strip():
+        errors.add(f"{prefix}last_name", _("Enter a last name."))
+    with errors.field(f"{prefix}date_of_birth"):
+        validate_birth_date(member.date_of_birth)
+    with errors.field(f"{prefix}bsn"):
+        validate_bsn(member.bsn)
+    if member.role not in PersonRole.values:
+        errors.add(f"{prefix}role", _("Choose a role in the household."))
+
+
+def _is_eligible_contact_person(user: User, team: Team) -> bool:
+    return (
+        user.is_active
+        and user.role in (Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR)
+        and TeamMembership.objects.filter(team=team, user=user).exists()
+    )
+
+
+def household_register(
+    *,
+    access: AccessContext,
+    team_id: int,
+    name: str,
+    postcode: str,
+    house_number: int,
+    intake_channel: str,
+    members: Sequence[MemberData],
+    house_number_addition: str = "",
+    street: str = "",
+    city: str = "",
+    wijk_id: int | None = None,
+    contact_person_id: int | None = None,
+    registered_on: datetime.date | None = None,
+) -> Household:
+    """Register a household with its members; the registering worker is the contact person unless the
+    coordinator names another member of the team."""
+    user = access.user
+    _require_case_worker(user)
+    errors = ErrorCollector()
+    registered_on = registered_on or timezone.localdate()
+
+    team = teams_of(user).filter(id=team_id).first()
+    if team is None:
+        errors.add("team", _("Unknown team: choose one of your own teams."))
+    if not name.strip():
+        errors.add("name", _("Enter a name for the household."))
+    normalised_postcode = ""
+    with errors.field("postcode"):
+        normalised_postcode = normalise_postcode(postcode)
+    if house_number < 1:
+        errors.add("house_number", _("The house number must be at least 1."))
+    if len(house_number_addition) > 6:
+        errors.add("house_number_addition", _("An addition has at most six characters."))
+    if intake_channel not in IntakeChannel.values:
+        errors.add("intake_channel", _("Choose how the household came in."))
+    with errors.field("registered_on"):
+        validate_not_future(registered_on)
+
+    wijk = None
+    if wijk_id is not None:
+        wijk = Wijk.objects.filter(id=wijk_id).first()
+        if wijk is None:
+            errors.add("wijk", _("Unknown district."))
+    elif normalised_postcode:
+        area = WijkPostcode.objects.select_related("wijk").filter(digits=normalised_postcode[:4]).first()
+        if area is None:
+            errors.add("wijk", _("This postcode does not lie in a known district: choose the district."))
+        else:
+            wijk = area.wijk
+
+    contact_person = user
+    if contact_person_id is not None and contact_person_id != user.id:
+        if team is not None and team not in coordinated_teams_of(user):
+            errors.add("contact_person", _("Only the team coordinator can name another contact person."))
+        candidate = User.objects.filter(id=contact_person_id).first()
+        if candidate is None:
+            errors.add("contact_person", _("Unknown staff member."))
+        else:
+            contact_person = candidate
+    if team is not None and not _is_eligible_contact_person(contact_person, team):
+        errors.add(
+            "contact_person", _("The contact person must be a social worker or coordinator of the household's team.")
+        )
+
+    if not members:
+        errors.add("members", _("Register at least one household member."))
+    for index, member in enumerate(members):
+        _validate_member(errors, f"members.{index}.", member)
+    errors.raise_if_any()
+    assert team is not None and wijk is not None
+
+    with transaction.atomic():
+        household = Household.objects.create(
+            name=name.strip(),
+            postcode=normalised_postcode,
+            house_number=house_number,
+            house_number_addition=house_number_addition.strip().upper(),
+            street=street.strip(),
+            city=city.strip(),
+            wijk=wijk,
+            team=team,
+            contact_person=contact_person,
+            intake_channel=intake_channel,
+            status=HouseholdStatus.REGISTERED,
+            status_since=registered_on,
+            registered_on=registered_on,
+        )
+        Person.objects.bulk_create(
+            [
+                Person(
+                    household=household,
+                    first_name=member.first_name.strip(),
+                    last_name=member.last_name.strip(),
+                    date_of_birth=member.date_of_birth,
+                    bsn=member.bsn,
+                    role=member.role,
+                )
+                for member in members
+            ]
+        )
+        StatusChange.objects.create(
+            household=household,
+            from_status="",
+            to_status=HouseholdStatus.REGISTERED,
+            date=registered_on,
+            reason=str(IntakeChannel(intake_channel).label),
+            changed_by=user,
+        )
+        access_log_record(
+            access=access,
+            household_id=household.id,
+            action=AccessAction.CREATE,
+            what=f"household with {len(members)} members",
+        )
+    return household
+
+
+def household_member_add(*, access: AccessContext, household: Household, member: MemberData) -> Person:
+    _require_case_worker(access.user)
+    errors = ErrorCollector()
+    _validate_member(errors, "", member)
+    if member.bsn and household.members.filter(bsn=member.bsn).exists():
+        errors.add("bsn", _("This BSN is already registered in this household."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        person = Person.objects.create(
+            household=household,
+            first_name=member.first_name.strip(),
+            last_name=member.last_name.strip(),
+            date_of_birth=member.date_of_birth,
+            bsn=member.bsn,
+            role=member.role,
+        )
+        access_log_record(access=access, household_id=household.id, action=AccessAction.CREATE, what="member")
+    return person
+
+
+def household_status_change(
+    *,
+    access: AccessContext,
+    household: Household,
+    to_status: str,
+    reason: str,
+    date: datetime.date | None = None,
+    regisseur_id: int | None = None,
+) -> Household:
+    """Move a household along its lifecycle; a handover names the second-line case director."""
+    _require_case_worker(access.user)
+    errors = ErrorCollector()
+    date = date or timezone.localdate()
+    current = HouseholdStatus(household.status)
+    regisseur = None
+    if to_status not in HouseholdStatus.values:
+        errors.add("to_status", _("Unknown status."))
+    elif to_status not in ALLOWED_TRANSITIONS[current]:
+        if not ALLOWED_TRANSITIONS[current]:
+            message = _("A household with status “%(current)s” cannot change status any more.")
+        else:
+            message = _("A household cannot go from “%(current)s” to “%(target)s”. Possible: %(allowed)s.")
+        errors.add(
+            "to_status",
+            message
+            % {
+                "current": current.label,
+                "target": HouseholdStatus(to_status).label,
+                "allowed": ", ".join(str(HouseholdStatus(s).label) for s in sorted(ALLOWED_TRANSITIONS[current])),
+            },
+        )
+    elif to_status == HouseholdStatus.HANDED_OVER:
+        if regisseur_id is not None:
+            regisseur = User.objects.filter(id=regisseur_id, role=Role.SECOND_LINE_REGISSEUR, is_active=True).first()
+        if regisseur is None:
+            errors.add("regisseur", _("Choose the second-line case director who takes over."))
+    if not reason.strip():
+        errors.add("reason", _("Give the reason for this status change."))
+    elif len(reason) > 500:
+        errors.add("reason", _("The reason has at most 500 characters."))
+    with errors.field("date"):
+        validate_not_future(date)
+    if date < household.status_since:
+        errors.add("date", _("The date cannot lie before the current status began."))
+    errors.raise_if_any()
+
+    with transaction.atomic():
+        StatusChange.objects.create(
+            household=household,
+            from_status=current,
+            to_status=to_status,
+            date=date,
+            reason=reason.strip(),
+            changed_by=access.user,
+        )
+        household.status = to_status
+        household.status_since = date
+        update_fields = ["status", "status_since", "updated_at"]
+        if regisseur is not None:
+            household.second_line_regisseur = regisseur
+            update_fields.append("second_line_regisseur")
+        household.save(update_fields=update_fields)
+        access_log_record(
+            access=access, household_id=household.id, action=AccessAction.UPDATE, what=f"status {current}→{to_status}"
+        )
+    return household
+
+
+def household_contact_person_assign(
+    *, access: AccessContext, household: Household, contact_person_id: int
+) -> Household:
+    """The coordinator names the one contact person; the whole team stays responsible."""
+    errors = ErrorCollector()
+    if household.team not in coordinated_teams_of(access.user):
+        errors.add("contact_person", _("Only the coordinator of the household's team can reassign the contact person."))
+    elif not household.is_open:
+        errors.add("contact_person", _("A closed or handed-over household has no contact person to reassign."))
+    else:
+        candidate = User.objects.filter(id=contact_person_id).first()
+        if candidate is None or not _is_eligible_contact_person(candidate, household.team):
+            errors.add(
+                "contact_person",
+                _("The contact person must be a social worker or coordinator of the household's team."),
+            )
+    errors.raise_if_any()
+    with transaction.atomic():
+        previous = household.contact_person_id
+        household.contact_person_id = contact_person_id
+        household.save(update_fields=["contact_person", "updated_at"])
+        Task.objects.filter(household=household, status=TaskStatus.OPEN, assigned_to_id=previous).update(
+            assigned_to_id=contact_person_id
+        )
+        access_log_record(
+            access=access, household_id=household.id, action=AccessAction.UPDATE, what="contact person reassigned"
+        )
+    return household
+
+
+def contact_log(
+    *,
+    access: AccessContext,
+    household: Household,
+    kind: str,
+    date: datetime.date,
+    duration_minutes: int,
+    member_ids: Sequence[int] = (),
+    note: str = "",
+) -> Contact:
+    """Log a contact. A no-show creates a follow-up for the contact person within the municipality's
+    norm of working days, so the team stays close ("dicht erop zitten")."""
+    _require_case_worker(access.user)
+    errors = ErrorCollector()
+    if not household.is_open:
+        errors.add("household", _("This household is closed or handed over; no new contacts can be logged."))
+    if kind not in ContactKind.values:
+        errors.add("kind", _("Choose the kind of contact."))
+    with errors.field("date"):
+        validate_not_future(date)
+    if not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
+        errors.add("duration_minutes", _("The duration is between 0 and 720 minutes."))
+    if len(note) > NOTE_MAX_LENGTH:
+        errors.add(
+            "note",
+            _("The note has at most %(max)d characters (now %(length)d).")
+            % {"max": NOTE_MAX_LENGTH, "length": len(note)},
+        )
+    unique_member_ids = set(member_ids)
+    if unique_member_ids and household.members.filter(id__in=unique_member_ids).count() != len(unique_member_ids):
+        errors.add("members", _("Only members of this household can be involved in the contact."))
+    errors.raise_if_any()
+
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            household=household,
+            kind=kind,
+            date=date,
+            duration_minutes=duration_minutes,
+            worker=access.user,
+            note=note.strip(),
+        )
+        if unique_member_ids:
+            contact.members.set(unique_member_ids)
+        if kind == ContactKind.NO_SHOW and household.contact_person_id is not None:
+            municipality = Municipality.current()
+            Task.objects.create(
+                household=household,
+                assigned_to_id=household.contact_person_id,
+                title=_("Follow up the no-show of %(date)s: visit or call the household")
+                % {"date": date_format(date, "j F Y")},
+                due_date=add_working_days(date, municipality.no_show_follow_up_working_days),
+                source_contact=contact,
+            )
+        access_log_record(
+            access=access, household_id=household.id, action=AccessAction.CREATE, what=f"contact ({kind})"
+        )
+    return contact
+
+
+def task_complete(*, access: AccessContext, task: Task) -> Task:
+    _require_case_worker(access.user)
+    if task.status == TaskStatus.DONE:
+        raise ValidationError({"status": _("This task has already been completed.")})
+    with transaction.atomic():
+        task.status = TaskStatus.DONE
+        task.done_at = timezone.now()
+        task.done_by = access.user
+        task.save(update_fields=["status", "done_at", "done_by"])
+        access_log_record(access=access, household_id=task.household_id, action=AccessAction.UPDATE, what="task done")
+    return task

@@ -1,0 +1,47 @@
+import datetime
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from wijkkracht.households.models import Household
+from wijkkracht.households.selectors import household_is_overdue
+
+register = template.Library()
+
+
+@register.simple_tag
+def days_since(day: datetime.date | None, today: datetime.date) -> int | None:
+    return None if day is None else (today - day).days
+
+
+@register.simple_tag
+def is_overdue(household: Household, today: datetime.date, contact_norm_days: int) -> bool:
+    return household_is_overdue(household, today, contact_norm_days)
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: template.Context, key: str, label: str, css_class: str = "") -> SafeString:
+    """A column header that sorts by `key`, toggles direction, and tells screen readers the order."""
+    current = context["filters"].sort
+    base = key.lstrip("-")
+    if current.lstrip("-") == base:
+        ascending = not current.startswith("-")
+        aria_sort = "ascending" if ascending else "descending"
+        next_key = f"-{base}" if ascending else base
+    else:
+        aria_sort = "none"
+        next_key = key
+    query = context.get("sort_query", "")
+    href = f"?{query}&sort={next_key}" if query else f"?sort={next_key}"
+    return format_html(
+        '<th scope="col" class="{}" aria-sort="{}"><a href="{}" hx-get="{}" hx-target="#caseload" hx-push-url="true">'
+        '{}<span class="visually-hidden"> ({})</span></a></th>',
+        css_class,
+        aria_sort,
+        href,
+        href,
+        label,
+        _("sort"),
+    )

@@ -1,0 +1,231 @@
+"""Pages of the case file. Each view parses input, calls one selector or service, and renders."""
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wijkkracht.accounts.models import User
+from wijkkracht.common.decorators import case_worker_required
+from wijkkracht.common.forms import apply_service_errors
+from wijkkracht.households import selectors, services
+from wijkkracht.households.forms import (
+    BaseMemberFormSet,
+    ContactForm,
+    ContactPersonForm,
+    HouseholdRegisterForm,
+    MemberForm,
+    MemberFormSet,
+    StatusChangeForm,
+)
+from wijkkracht.households.models import HouseholdStatus
+from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, teams_of
+from wijkkracht.teams.models import Municipality, Wijk
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _caseload(request: HttpRequest, scope: selectors.CaseloadScope) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    status = request.GET.get("status", "")
+    filters = selectors.CaseloadFilters(
+        status=status if status in HouseholdStatus.values else "",
+        overdue=request.GET.get("overdue") == "1",
+        wijk_id=_int_or_none(request.GET.get("wijk")),
+        team_id=_int_or_none(request.GET.get("team")),
+        search=request.GET.get("q", "").strip()[:100],
+        sort=request.GET.get("sort", "last_contact"),
+    )
+    page = selectors.caseload_page(
+        access=AccessContext.from_request(request), scope=scope, filters=filters, page_number=request.GET.get("page", 1)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "scope": scope,
+        "page": page,
+        "filters": filters,
+        "statuses": HouseholdStatus.choices,
+        "wijken": Wijk.objects.all(),
+        "teams": teams_of(user),
+        "today": timezone.localdate(),
+        "contact_norm_days": Municipality.current().contact_norm_days,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "is_coordinator": coordinated_teams_of(user).exists(),
+    }
+    template = "households/_caseload_table.html" if request.htmx else "households/caseload.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@case_worker_required
+def my_households(request: HttpRequest) -> HttpResponse:
+    return _caseload(request, "mine")
+
+
+@case_worker_required
+def team_households(request: HttpRequest) -> HttpResponse:
+    return _caseload(request, "team")
+
+
+@case_worker_required
+def household_register(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = HouseholdRegisterForm(request.POST or None, user=user)
+    formset = cast(BaseMemberFormSet, MemberFormSet(request.POST or None, prefix="members"))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.household_register(
+                access=AccessContext.from_request(request),
+                team_id=data["team"].id,
+                name=data["name"],
+                postcode=data["postcode"],
+                house_number=data["house_number"],
+                house_number_addition=data["house_number_addition"],
+                street=data["street"],
+                city=data["city"],
+                wijk_id=data["wijk"].id if data["wijk"] else None,
+                intake_channel=data["intake_channel"],
+                contact_person_id=data["contact_person"].id if data["contact_person"] else None,
+                members=formset.members(),
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form, nested={"members": formset.member_forms()})
+        else:
+            messages.success(request, _("Household %(name)s has been registered.") % {"name": household.name})
+            return redirect("households:detail", household_id=household.id)
+    return render(request, "households/register.html", {"form": form, "formset": formset})
+
+
+@case_worker_required
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    household = selectors.household_get_for_user(access=access, household_id=household_id)
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request,
+        "households/detail.html",
+        {
+            "household": household,
+            "today": timezone.localdate(),
+            "can_reassign": household.is_open and household.team in coordinated_teams_of(user),
+        },
+    )
+
+
+@case_worker_required
+def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    household = selectors.household_get_for_update(access=access, household_id=household_id)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_member_add(access=access, household=household, member=form.to_member())
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("The member has been added."))
+            return redirect("households:detail", household_id=household.id)
+    return render(request, "households/member_form.html", {"form": form, "household": household})
+
+
+@case_worker_required
+def contact_add(request: HttpRequest, household_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    household = selectors.household_get_for_update(access=access, household_id=household_id)
+    form = ContactForm(request.POST or None, household=household, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = services.contact_log(
+                access=access,
+                household=household,
+                kind=data["kind"],
+                date=data["date"],
+                duration_minutes=data["duration_minutes"],
+                member_ids=[int(member_id) for member_id in data["members"]],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("The contact has been logged."))
+            if hasattr(contact, "follow_up_task"):
+                messages.info(
+                    request,
+                    _("A follow-up task has been created for the contact person, due %(date)s.")
+                    % {"date": contact.follow_up_task.due_date.strftime("%d-%m-%Y")},
+                )
+            return redirect("households:detail", household_id=household.id)
+    return render(request, "households/contact_form.html", {"form": form, "household": household})
+
+
+@case_worker_required
+def status_change(request: HttpRequest, household_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    household = selectors.household_get_for_update(access=access, household_id=household_id)
+    form = StatusChangeForm(request.POST or None, household=household, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.household_status_change(
+                access=access,
+                household=household,
+                to_status=data["to_status"],
+                reason=data["reason"],
+                date=data["date"],
+                regisseur_id=data["regisseur"].id if data["regisseur"] else None,
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("The status has been changed."))
+            return redirect("households:detail", household_id=household.id)
+    return render(request, "households/status_form.html", {"form": form, "household": household})
+
+
+@case_worker_required
+def contact_person_assign(request: HttpRequest, household_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    household = selectors.household_get_for_update(access=access, household_id=household_id)
+    form = ContactPersonForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_contact_person_assign(
+                access=access, household=household, contact_person_id=form.cleaned_data["contact_person"].id
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("The contact person has been changed."))
+            return redirect("households:detail", household_id=household.id)
+    return render(request, "households/contact_person_form.html", {"form": form, "household": household})
+
+
+@require_POST
+@case_worker_required
+def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    task = selectors.task_get_for_update(access=access, task_id=task_id)
+    try:
+        services.task_complete(access=access, task=task)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Task “%(title)s” completed.") % {"title": task.title})
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "households/_task_row.html", {"task": task, "today": timezone.localdate()})
+    return redirect("households:detail", household_id=task.household_id)

@@ -1,0 +1,44 @@
+from django.db.models import QuerySet
+from rest_framework import serializers, viewsets
+
+from wijkkracht.teams.models import Team, Wijk, WijkPostcode
+
+
+class WijkSerializer(serializers.ModelSerializer):
+    postcodes: serializers.SlugRelatedField[WijkPostcode] = serializers.SlugRelatedField(
+        slug_field="digits", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Wijk
+        fields = ["id", "name", "code", "residents", "postcodes"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    wijken: serializers.PrimaryKeyRelatedField[Wijk] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    members = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "wijken", "members"]
+
+    def get_members(self, team: Team) -> list[dict[str, object]]:
+        return [{"id": m.user.id, "name": str(m.user), "role": m.user.role} for m in team.memberships.all()]
+
+
+class WijkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Districts of the municipality: configuration, no personal data."""
+
+    serializer_class = WijkSerializer
+
+    def get_queryset(self) -> QuerySet[Wijk]:
+        return Wijk.objects.prefetch_related("postcodes")
+
+
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    """Teams with the districts they cover and their staff."""
+
+    serializer_class = TeamSerializer
+
+    def get_queryset(self) -> QuerySet[Team]:
+        return Team.objects.prefetch_related("wijken", "memberships__user")

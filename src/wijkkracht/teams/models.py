@@ -1,0 +1,153 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+WIJK_CODE_REGEX = r"^WK[0-9]{6}$"
+MUNICIPALITY_CODE_REGEX = r"^GM[0-9]{4}$"
+
+
+class Municipality(models.Model):
+    """The one municipality this installation serves, and the norms its teams work by."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("CBS municipality code"),
+        max_length=6,
+        validators=[RegexValidator(MUNICIPALITY_CODE_REGEX, _("A municipality code is GM followed by four digits."))],
+        help_text=_("For example GM0363."),
+    )
+    contact_norm_days = models.PositiveSmallIntegerField(
+        _("contact norm (days)"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("An open household without contact for longer than this is flagged in the caseload."),
+    )
+    no_show_follow_up_working_days = models.PositiveSmallIntegerField(
+        _("follow-up after a no-show (working days)"),
+        default=2,
+        validators=[MinValueValidator(1)],
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipality")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=1),
+                name="municipality_single_row",
+                violation_error_message=_("There is exactly one municipality per installation."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=MUNICIPALITY_CODE_REGEX),
+                name="municipality_code_format",
+                violation_error_message=_("A municipality code is GM followed by four digits."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contact_norm_days__gte=1, no_show_follow_up_working_days__gte=1),
+                name="municipality_norms_positive",
+                violation_error_message=_("Norms must be at least one day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "Municipality":
+        """The settings row; defaults apply until the functional administrator fills it in."""
+        municipality, _created = cls.objects.get_or_create(id=1, defaults={"name": "Gemeente", "code": "GM0000"})
+        return municipality
+
+
+class Wijk(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("CBS district code"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(WIJK_CODE_REGEX, _("A district code is WK followed by six digits."))],
+        help_text=_("For example WK036301."),
+    )
+    residents = models.PositiveIntegerField(_("number of residents"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=WIJK_CODE_REGEX),
+                name="wijk_code_format",
+                violation_error_message=_("A district code is WK followed by six digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WijkPostcode(models.Model):
+    """A four-digit postcode area that lies in a district, so the district follows from the address."""
+
+    wijk = models.ForeignKey(Wijk, on_delete=models.CASCADE, related_name="postcodes", verbose_name=_("district"))
+    digits = models.CharField(
+        _("postcode digits"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^[1-9][0-9]{3}$", _("Enter the four digits of a postcode."))],
+    )
+
+    class Meta:
+        ordering = ["digits"]
+        verbose_name = _("postcode area")
+        verbose_name_plural = _("postcode areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digits__regex=r"^[1-9][0-9]{3}$"),
+                name="wijkpostcode_digits_format",
+                violation_error_message=_("Enter the four digits of a postcode."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.digits
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    wijken = models.ManyToManyField(Wijk, related_name="teams", verbose_name=_("districts"))
+    members: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="TeamMembership", related_name="teams", verbose_name=_("members")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("staff member")
+    )
+
+    class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                name="teammembership_once_per_team",
+                violation_error_message=_("This staff member is already in this team."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.team}"
