@@ -176,6 +176,15 @@ class CaseFileViewSet(viewsets.GenericViewSet):
 
     permission_classes = [CaseWorkerPermission]
     list_what = "list"
+    model: type[Household | Person | Contact | Task]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()  # the schema generator has no user to scope by
+        return self.case_queryset()
+
+    def case_queryset(self) -> QuerySet[Any]:
+        raise NotImplementedError
 
     def access(self) -> AccessContext:
         return AccessContext.from_request(self.request)
@@ -215,6 +224,7 @@ class CaseFileViewSet(viewsets.GenericViewSet):
 class HouseholdViewSet(CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Households of your team(s): the caseload, one household's file, registration and lifecycle."""
 
+    model = Household
     list_what = "caseload (api)"
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
@@ -223,7 +233,7 @@ class HouseholdViewSet(CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     def household_id_of(self, record: Any) -> int:
         return int(record.id)
 
-    def get_queryset(self) -> QuerySet[Household]:
+    def case_queryset(self) -> QuerySet[Household]:
         params = self.request.query_params
         status_value = params.get("status", "")
         if status_value and status_value not in HouseholdStatus.values:
@@ -296,10 +306,11 @@ class HouseholdViewSet(CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveMo
 class PersonViewSet(CaseFileViewSet, mixins.ListModelMixin):
     """Members of the households you may see."""
 
+    model = Person
     serializer_class = PersonSerializer
     list_what = "members (api)"
 
-    def get_queryset(self) -> QuerySet[Person]:
+    def case_queryset(self) -> QuerySet[Person]:
         return selectors.person_list_for_user(access=self.access(), household_id=self.household_filter())
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -323,10 +334,11 @@ class PersonViewSet(CaseFileViewSet, mixins.ListModelMixin):
 class ContactViewSet(CaseFileViewSet, mixins.ListModelMixin):
     """Contacts with households; logging a no-show creates the follow-up task."""
 
+    model = Contact
     serializer_class = ContactSerializer
     list_what = "contacts (api)"
 
-    def get_queryset(self) -> QuerySet[Contact]:
+    def case_queryset(self) -> QuerySet[Contact]:
         return selectors.contact_list_for_user(access=self.access(), household_id=self.household_filter())
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -353,10 +365,11 @@ class ContactViewSet(CaseFileViewSet, mixins.ListModelMixin):
 class TaskViewSet(CaseFileViewSet, mixins.ListModelMixin):
     """Follow-up tasks, such as the visit after a no-show."""
 
+    model = Task
     serializer_class = TaskSerializer
     list_what = "tasks (api)"
 
-    def get_queryset(self) -> QuerySet[Task]:
+    def case_queryset(self) -> QuerySet[Task]:
         status_value = self.request.query_params.get("status", "")
         if status_value and status_value not in TaskStatus.values:
             raise serializers.ValidationError({"status": [_("Unknown status.")]})

@@ -105,7 +105,7 @@ def caseload_page(
         access=access,
         household_ids=[household.id for household in page.object_list],
         action=AccessAction.LIST,
-        what=_("caseload") if scope == "team" else _("my households"),
+        what="caseload" if scope == "team" else "my households",
     )
     return page
 

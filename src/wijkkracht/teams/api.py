@@ -14,16 +14,19 @@ class WijkSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "code", "residents", "postcodes"]
 
 
+class TeamMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.id")
+    name = serializers.CharField(source="user.__str__")
+    role = serializers.CharField(source="user.role")
+
+
 class TeamSerializer(serializers.ModelSerializer):
     wijken: serializers.PrimaryKeyRelatedField[Wijk] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    members = serializers.SerializerMethodField()
+    members = TeamMemberSerializer(source="memberships", many=True, read_only=True)
 
     class Meta:
         model = Team
         fields = ["id", "name", "wijken", "members"]
-
-    def get_members(self, team: Team) -> list[dict[str, object]]:
-        return [{"id": m.user.id, "name": str(m.user), "role": m.user.role} for m in team.memberships.all()]
 
 
 class WijkViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,70 @@
+"""Fixtures shared by every app: a small municipality with two teams, so each test can check that a
+worker of the other team gets nothing."""
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from wijkkracht.accounts.models import User
+from wijkkracht.accounts.tests.factories import UserFactory
+from wijkkracht.households.models import Household
+from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactory
+from wijkkracht.privacy.access import AccessContext
+from wijkkracht.teams.models import Municipality, Team
+from wijkkracht.teams.tests.factories import TeamFactory, TeamMembershipFactory
+
+
+@dataclass
+class World:
+    team: Team
+    other_team: Team
+    worker: User
+    colleague: User
+    coordinator: User
+    other_worker: User
+    other_coordinator: User
+    regisseur: User
+    policy_officer: User
+    functional_admin: User
+    household: Household
+    other_household: Household
+
+    def access(self, user: User | None = None, endpoint: str = "test") -> AccessContext:
+        return AccessContext(user=user or self.worker, endpoint=endpoint)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    Municipality.objects.create(id=1, name="Testgemeente", code="GM0999", contact_norm_days=14)
+    team, other_team = TeamFactory(name="Team Noord"), TeamFactory(name="Team Zuid")
+    worker = TeamMembershipFactory(team=team, user__username="worker").user
+    colleague = TeamMembershipFactory(team=team, user__username="colleague").user
+    coordinator = TeamMembershipFactory(team=team, user=UserFactory(username="coordinator", coordinator=True)).user
+    other_worker = TeamMembershipFactory(team=other_team, user__username="other_worker").user
+    other_coordinator = TeamMembershipFactory(
+        team=other_team, user=UserFactory(username="other_coordinator", coordinator=True)
+    ).user
+    household = HouseholdFactory(team=team, contact_person=worker, name="Jansen")
+    PersonFactory(household=household, first_name="Anna")
+    other_household = HouseholdFactory(team=other_team, contact_person=other_worker, name="Pietersen")
+    PersonFactory(household=other_household, first_name="Piet")
+    return World(
+        team=team,
+        other_team=other_team,
+        worker=worker,
+        colleague=colleague,
+        coordinator=coordinator,
+        other_worker=other_worker,
+        other_coordinator=other_coordinator,
+        regisseur=UserFactory(username="regisseur", regisseur=True),
+        policy_officer=UserFactory(username="policy", policy_officer=True),
+        functional_admin=UserFactory(username="beheer", functional_admin=True),
+        household=household,
+        other_household=other_household,
+    )
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
