@@ -24,8 +24,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory("wijkkracht.teams.tests.factories.TeamFactory")
     wijk = factory.LazyAttribute(lambda o: o.team.wijken.first())
     contact_person = factory.LazyAttribute(
-        lambda o: o.team.members.filter(role__in=["social_worker", "team_coordinator"]).first()
-        or _new_member(o.team)
+        lambda o: o.team.members.filter(role__in=["social_worker", "team_coordinator"]).first() or _new_member(o.team)
     )
     name = factory.Faker("last_name", locale="nl_NL")
     postcode = factory.LazyAttribute(lambda o: f"{o.wijk.postcodes.first().digits}AB")

@@ -18,7 +18,7 @@ from wijkkracht.households.models import (
     Task,
     TaskStatus,
 )
-from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactory, TaskFactory
+from wijkkracht.households.tests.factories import HouseholdFactory, TaskFactory
 from wijkkracht.privacy.models import AccessLogEntry
 
 VALID_BSN = "111222333"  # passes the eleven test
@@ -58,11 +58,17 @@ class TestRegister:
     @pytest.mark.parametrize(
         ("overrides", "field", "fragment"),
         [
-            ({"members": [services.MemberData("A", "B", datetime.date(1990, 1, 1), "parent", "123456789")]},
-             "members.0.bsn", "elfproef"),
+            (
+                {"members": [services.MemberData("A", "B", datetime.date(1990, 1, 1), "parent", "123456789")]},
+                "members.0.bsn",
+                "elfproef",
+            ),
             ({"postcode": "12345"}, "postcode", "postcode"),
-            ({"members": [services.MemberData("A", "B", datetime.date(2999, 1, 1), "parent")]},
-             "members.0.date_of_birth", "toekomst"),
+            (
+                {"members": [services.MemberData("A", "B", datetime.date(2999, 1, 1), "parent")]},
+                "members.0.date_of_birth",
+                "toekomst",
+            ),
             ({"team_id": 999_999}, "team", "Onbekend team"),
             ({"members": []}, "members", "minstens één"),
             ({"intake_channel": "telepathy"}, "intake_channel", "binnenkwam"),
@@ -129,7 +135,9 @@ class TestOneContactPerson:
     def test_only_the_own_coordinator_reassigns(self, world, who):
         with pytest.raises(ValidationError):
             services.household_contact_person_assign(
-                access=world.access(getattr(world, who)), household=world.household, contact_person_id=world.colleague.id
+                access=world.access(getattr(world, who)),
+                household=world.household,
+                contact_person_id=world.colleague.id,
             )
         world.household.refresh_from_db()
         assert world.household.contact_person == world.worker
@@ -137,13 +145,20 @@ class TestOneContactPerson:
     def test_new_contact_person_must_be_in_the_team(self, world):
         with pytest.raises(ValidationError):
             services.household_contact_person_assign(
-                access=world.access(world.coordinator), household=world.household, contact_person_id=world.other_worker.id
+                access=world.access(world.coordinator),
+                household=world.household,
+                contact_person_id=world.other_worker.id,
             )
 
 
 class TestLifecycle:
     def test_forward_path_records_each_transition(self, world):
-        for status in (HouseholdStatus.INTAKE, HouseholdStatus.PLAN, HouseholdStatus.IN_PROGRESS, HouseholdStatus.CLOSED):
+        for status in (
+            HouseholdStatus.INTAKE,
+            HouseholdStatus.PLAN,
+            HouseholdStatus.IN_PROGRESS,
+            HouseholdStatus.CLOSED,
+        ):
             services.household_status_change(
                 access=world.access(), household=world.household, to_status=status, reason="volgende stap"
             )

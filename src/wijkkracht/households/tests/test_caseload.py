@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from wijkkracht.households.models import HouseholdStatus
+from wijkkracht.households.tests.factories import ContactFactory, HouseholdFactory, PersonFactory, TaskFactory
+
+TODAY = timezone.localdate
+
+
+def make_households(world, count):
+    for index in range(count):
+        household = HouseholdFactory(team=world.team, contact_person=world.worker if index % 2 else world.colleague)
+        PersonFactory.create_batch(2, household=household)
+        ContactFactory.create_batch(2, household=household, worker=world.worker)
+        TaskFactory(household=household, due_date=TODAY() - datetime.timedelta(days=1))
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/huishoudens/team/",
+        "/huishoudens/mijn/",
+        "/huishoudens/team/?overdue=1&sort=-open_tasks",
+        "/api/v1/households/",
+    ],
+)
+def test_list_pages_run_a_constant_number_of_queries(world, client, api, url, django_assert_max_num_queries):
+    client.force_login(world.worker)
+    api.force_authenticate(world.worker)
+    fetch = api if url.startswith("/api") else client
+    make_households(world, 3)
+    small = count_queries(fetch, url)
+    make_households(world, 30)
+    large = count_queries(fetch, url)
+    assert small == large
+    with django_assert_max_num_queries(12):
+        fetch.get(url)
+
+
+def test_household_page_runs_a_constant_number_of_queries(world, client):
+    client.force_login(world.worker)
+    ContactFactory(household=world.household)
+    small = count_queries(client, f"/huishoudens/{world.household.id}/")
+    PersonFactory.create_batch(5, household=world.household)
+    ContactFactory.create_batch(10, household=world.household)
+    TaskFactory.create_batch(5, household=world.household)
+    assert count_queries(client, f"/huishoudens/{world.household.id}/") == small
+
+
+def test_my_households_shows_only_those_i_am_contact_person_for(world, client):
+    HouseholdFactory(team=world.team, contact_person=world.colleague, name="Collega")
+    client.force_login(world.worker)
+    names = [h.name for h in client.get("/huishoudens/mijn/").context["page"].object_list]
+    assert names == ["Jansen"]
+    team_names = {h.name for h in client.get("/huishoudens/team/").context["page"].object_list}
+    assert team_names == {"Jansen", "Collega"}
+
+
+def test_closed_households_leave_the_caseload_but_can_be_filtered(world, client):
+    HouseholdFactory(team=world.team, closed=True, name="Klaar")
+    client.force_login(world.worker)
+    assert "Klaar" not in client.get("/huishoudens/team/").content.decode()
+    assert "Klaar" in client.get("/huishoudens/team/?status=closed").content.decode()
+
+
+def test_days_since_last_contact_open_tasks_and_overdue_flags(world, client):
+    quiet = HouseholdFactory(team=world.team, name="Stil", registered_on=TODAY() - datetime.timedelta(days=60))
+    ContactFactory(household=quiet, date=TODAY() - datetime.timedelta(days=20))
+    busy = HouseholdFactory(team=world.team, name="Druk")
+    ContactFactory(household=busy, date=TODAY() - datetime.timedelta(days=1))
+    TaskFactory(household=busy, due_date=TODAY() + datetime.timedelta(days=3))
+    late = HouseholdFactory(team=world.team, name="Laat")
+    ContactFactory(household=late, date=TODAY())
+    TaskFactory(household=late, due_date=TODAY() - datetime.timedelta(days=1))
+    client.force_login(world.worker)
+
+    page = {h.name: h for h in client.get("/huishoudens/team/").context["page"].object_list}
+    assert page["Stil"].last_contact_date == TODAY() - datetime.timedelta(days=20)
+    assert (page["Druk"].open_task_count, page["Druk"].overdue_task_count) == (1, 0)
+    assert (page["Laat"].open_task_count, page["Laat"].overdue_task_count) == (1, 1)
+
+    overdue = {h.name for h in client.get("/huishoudens/team/?overdue=1").context["page"].object_list}
+    assert overdue == {"Stil", "Laat"}  # no contact within the 14-day norm / an overdue task; Jansen is 7 days old
+
+
+def test_sorting_by_days_since_last_contact_puts_the_longest_silence_first(world, client):
+    for days, name in [(3, "B"), (30, "A"), (10, "C")]:
+        ContactFactory(
+            household=HouseholdFactory(team=world.team, name=name), date=TODAY() - datetime.timedelta(days=days)
+        )
+    client.force_login(world.worker)
+    names = [h.name for h in client.get("/huishoudens/team/?sort=last_contact").context["page"].object_list]
+    assert names.index("A") < names.index("C") < names.index("B")
+    names = [h.name for h in client.get("/huishoudens/team/?sort=-name").context["page"].object_list]
+    assert names == sorted(names, reverse=True)
+
+
+def test_filters_by_status_district_and_search(world, client):
+    HouseholdFactory(team=world.team, status=HouseholdStatus.INTAKE, name="Intaker")
+    client.force_login(world.worker)
+    assert [h.name for h in client.get("/huishoudens/team/?status=intake").context["page"].object_list] == ["Intaker"]
+    assert [h.name for h in client.get("/huishoudens/team/?q=jans").context["page"].object_list] == ["Jansen"]
+    wijk = world.team.wijken.first()
+    assert len(client.get(f"/huishoudens/team/?wijk={wijk.id}").context["page"].object_list) == 2
+
+
+def test_pagination_keeps_filters_and_htmx_gets_only_the_table(world, client):
+    make_households(world, 30)
+    client.force_login(world.worker)
+    response = client.get("/huishoudens/team/?sort=name")
+    assert response.context["page"].paginator.num_pages == 2
+    assert "sort=name&amp;page=2" in response.content.decode()
+    partial = client.get("/huishoudens/team/?page=2&sort=name", headers={"HX-Request": "true"})
+    assert "<html" not in partial.content.decode() and "<table" in partial.content.decode()

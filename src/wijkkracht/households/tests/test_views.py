@@ -1,0 +1,145 @@
+"""The pages: happy paths and bad input shown on the right field, in Dutch, with nothing saved."""
+
+from django.utils import timezone
+
+from wijkkracht.households.models import Household, Person, Task
+
+TODAY = timezone.localdate
+
+
+def register_data(world, **members):
+    data = {
+        "team": world.team.id,
+        "name": "Bakker",
+        "postcode": f"{world.team.wijken.first().postcodes.first().digits} xy",
+        "house_number": "3",
+        "intake_channel": "desk",
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-0-first_name": "Els",
+        "members-0-last_name": "Bakker",
+        "members-0-date_of_birth": "1970-02-02",
+        "members-0-role": "parent",
+        "members-1-first_name": "Tim",
+        "members-1-last_name": "Bakker",
+        "members-1-date_of_birth": "2012-06-06",
+        "members-1-role": "child",
+    }
+    return data | members
+
+
+def test_register_a_household_with_two_members(world, client):
+    client.force_login(world.worker)
+    response = client.post("/huishoudens/nieuw/", register_data(world), follow=True)
+    household = Household.objects.get(name="Bakker")
+    assert response.redirect_chain[-1][0] == f"/huishoudens/{household.id}/"
+    assert household.members.count() == 2 and household.postcode.endswith("XY")
+    assert "is aangemeld" in response.content.decode()
+
+
+def test_invalid_bsn_and_future_birth_date_are_shown_on_their_fields(world, client):
+    client.force_login(world.worker)
+    before = (Household.objects.count(), Person.objects.count())
+    response = client.post(
+        "/huishoudens/nieuw/",
+        register_data(world, **{"members-0-bsn": "123456789", "members-1-date_of_birth": "2999-01-01"}),
+    )
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert "elfproef" in formset.forms[0].errors["bsn"][0]
+    assert "toekomst" in formset.forms[1].errors["date_of_birth"][0]
+    assert "Dit kon niet worden opgeslagen" in response.content.decode()
+    assert (Household.objects.count(), Person.objects.count()) == before
+
+
+def test_invalid_postcode_is_shown_on_its_field(world, client):
+    client.force_login(world.worker)
+    response = client.post("/huishoudens/nieuw/", register_data(world, postcode="12AB"))
+    assert "postcode" in response.context["form"].errors
+    assert not Household.objects.filter(name="Bakker").exists()
+
+
+def test_unknown_team_is_refused(world, client):
+    client.force_login(world.worker)
+    response = client.post("/huishoudens/nieuw/", register_data(world, team=str(world.other_team.id)))
+    assert "team" in response.context["form"].errors
+    assert not Household.objects.filter(name="Bakker").exists()
+
+
+def test_a_service_error_lands_on_the_member_it_belongs_to(world, client):
+    """Postcode outside the districts: the service (not the form) refuses, and says where."""
+    client.force_login(world.worker)
+    response = client.post("/huishoudens/nieuw/", register_data(world, postcode="1011 AB"))
+    assert "wijk" in response.context["form"].errors
+    assert not Household.objects.filter(name="Bakker").exists()
+
+
+def test_log_a_no_show_and_see_the_follow_up(world, client):
+    client.force_login(world.worker)
+    response = client.post(
+        f"/huishoudens/{world.household.id}/contacten/nieuw/",
+        {"kind": "no_show", "date": TODAY().isoformat(), "duration_minutes": "0"},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "vervolgtaak" in content and "Opvolgen niet verschenen" in content
+    assert Task.objects.filter(household=world.household, status="open").count() == 1
+
+
+def test_over_long_note_is_refused_in_dutch(world, client):
+    client.force_login(world.worker)
+    response = client.post(
+        f"/huishoudens/{world.household.id}/contacten/nieuw/",
+        {"kind": "phone", "date": TODAY().isoformat(), "duration_minutes": "10", "note": "x" * 2001},
+    )
+    assert response.status_code == 200
+    assert "2000" in response.context["form"].errors["note"][0]
+    assert not world.household.contacts.exists()
+
+
+def test_illegal_status_change_is_not_offered_and_refused(world, client):
+    client.force_login(world.worker)
+    form = client.get(f"/huishoudens/{world.household.id}/status/").context["form"]
+    assert [value for value, _label in form.fields["to_status"].choices] == ["intake", "closed", "handed_over"]
+    response = client.post(
+        f"/huishoudens/{world.household.id}/status/",
+        {"to_status": "in_progress", "date": TODAY().isoformat(), "reason": "x"},
+    )
+    assert response.status_code == 200 and "to_status" in response.context["form"].errors
+    world.household.refresh_from_db()
+    assert world.household.status == "registered"
+
+
+def test_handover_without_regisseur_is_refused_on_the_field(world, client):
+    client.force_login(world.worker)
+    response = client.post(
+        f"/huishoudens/{world.household.id}/status/",
+        {"to_status": "handed_over", "date": TODAY().isoformat(), "reason": "Specialistische hulp"},
+    )
+    assert "regisseur" in response.context["form"].errors
+
+
+def test_task_completion_with_htmx_returns_the_row(world, client):
+    from wijkkracht.households.tests.factories import TaskFactory
+
+    task = TaskFactory(household=world.household)
+    client.force_login(world.worker)
+    response = client.post(f"/huishoudens/taken/{task.id}/afronden/", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and f'id="task-{task.id}"' in response.content.decode()
+    assert "Afgerond" in response.content.decode()
+
+
+def test_pages_are_dutch_and_english_on_request(world, client):
+    client.force_login(world.worker)
+    assert "Mijn huishoudens" in client.get("/huishoudens/mijn/", headers={"Accept-Language": "en"}).content.decode()
+    client.post("/taal/", {"language": "en", "next": "/huishoudens/mijn/"})
+    assert "My households" in client.get("/huishoudens/mijn/").content.decode()
+
+
+def test_coordinator_lands_on_the_team_and_policy_officer_on_the_overview(world, client):
+    client.force_login(world.coordinator)
+    assert client.get("/").url == "/huishoudens/team/"
+    client.force_login(world.policy_officer)
+    assert client.get("/").url == "/overzicht/"
+    client.force_login(world.worker)
+    assert client.get("/").url == "/huishoudens/mijn/"
