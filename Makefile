@@ -64,7 +64,7 @@ test-browser: install-test system-test-deps
 	DATABASE_URL= $(BIN)/pytest -m browser -p no:cacheprovider
 
 messages: install-test
-	cd src/wijkkracht && ../../$(BIN)/wijkkracht makemessages -l nl -l en --no-obsolete --no-location
+	cd src/wijkkracht && ../../$(BIN)/wijkkracht makemessages -l nl --no-obsolete --no-location --ignore "*/tests/*"
 	cd src/wijkkracht && ../../$(BIN)/wijkkracht compilemessages
 
 bench: install

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from wijkkracht.accounts.models import Expertise, Role, User
 from wijkkracht.households import services
-from wijkkracht.households.models import ContactKind, Household, HouseholdStatus, IntakeChannel, PersonRole
+from wijkkracht.households.models import (
+    ContactKind,
+    Household,
+    HouseholdStatus,
+    IntakeChannel,
+    PersonRole,
+    TaskStatus,
+)
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
 
@@ -217,9 +224,12 @@ def _build_household(index: int, seed: int, teams: list[Team], today: datetime.d
         members=members,
         registered_on=registered_on,
     )
-    contact_days = sorted({rng.randrange(0, (today - registered_on).days + 1) for _ in range(rng.randrange(0, 9))})
+    age = (today - registered_on).days
+    contact_days = {rng.randrange(0, age + 1) for _ in range(rng.randrange(1, 9))}
+    if rng.random() < 0.8:  # most teams keep in touch: one recent contact
+        contact_days.add(max(0, age - rng.randrange(0, 21)))
     person_ids = list(household.members.values_list("id", flat=True))
-    for offset in contact_days:
+    for offset in sorted(contact_days):
         kind = rng.choices(ContactKind.values, weights=[30, 25, 15, 10, 10, 10])[0]
         services.contact_log(
             access=access,
@@ -230,7 +240,17 @@ def _build_household(index: int, seed: int, teams: list[Team], today: datetime.d
             member_ids=rng.sample(person_ids, k=min(len(person_ids), rng.randrange(1, 3))),
             note=NOTES[7] if kind == ContactKind.NO_SHOW else rng.choice(NOTES),
         )
+    _complete_old_follow_ups(rng, access, household, today)
     _advance_status(rng, access, household, registered_on, today)
+
+
+def _complete_old_follow_ups(
+    rng: random.Random, access: AccessContext, household: Household, today: datetime.date
+) -> None:
+    """Most follow-ups were done on time; a few are still open, so the caseload shows real signals."""
+    for task in household.tasks.filter(status=TaskStatus.OPEN, due_date__lt=today - datetime.timedelta(days=3)):
+        if rng.random() < 0.85:
+            services.task_complete(access=access, task=task)
 
 
 def _members(rng: random.Random, surname: str, today: datetime.date) -> list[services.MemberData]:
@@ -257,7 +277,7 @@ def _advance_status(
 ) -> None:
     """Walk the lifecycle as far as the household's age makes plausible."""
     age = (today - registered_on).days
-    path = [HouseholdStatus.INTAKE, HouseholdStatus.PLAN, HouseholdStatus.IN_PROGRESS]
+    path: list[HouseholdStatus] = [HouseholdStatus.INTAKE, HouseholdStatus.PLAN, HouseholdStatus.IN_PROGRESS]
     steps = min(len(path), rng.randrange(0, 4), age // 14)
     day = registered_on
     reasons = {

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wijkkracht.accounts.models import User
+from wijkkracht.accounts.models import Role, User
 from wijkkracht.common.forms import DateInput
 from wijkkracht.common.validation import normalise_postcode, validate_birth_date, validate_bsn, validate_not_future
 from wijkkracht.households.models import (
@@ -17,6 +17,7 @@ from wijkkracht.households.models import (
     PersonRole,
 )
 from wijkkracht.households.services import MemberData
+from wijkkracht.privacy.access import coordinated_teams_of
 from wijkkracht.teams.models import Team, Wijk
 
 
@@ -49,9 +50,15 @@ class HouseholdRegisterForm(forms.Form):
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ModelChoiceField)
         team_field.queryset = teams
+        coordinated = coordinated_teams_of(user)
+        if not coordinated.exists():
+            del self.fields["contact_person"]  # the registering worker becomes the contact person
+            return
         contact_field = self.fields["contact_person"]
         assert isinstance(contact_field, forms.ModelChoiceField)
-        contact_field.queryset = User.objects.filter(memberships__team__in=teams, is_active=True).distinct()
+        contact_field.queryset = User.objects.filter(
+            memberships__team__in=coordinated, is_active=True, role__in=[Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR]
+        ).distinct()
 
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data["postcode"])
@@ -61,8 +68,9 @@ class MemberForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput(), validators=[validate_birth_date])
-    bsn = forms.CharField(label=_("BSN (optional)"), max_length=9, required=False, validators=[validate_bsn])
-    role = forms.ChoiceField(label=_("Role in household"), choices=PersonRole.choices)
+    bsn = forms.CharField(label=_("BSN"), max_length=9, required=False, validators=[validate_bsn])
+    # A blank first choice, so an untouched extra member form is recognised as empty.
+    role = forms.ChoiceField(label=_("Role in household"), choices=[("", _("Choose…")), *PersonRole.choices])
 
     def to_member(self) -> MemberData:
         data = self.cleaned_data
@@ -134,7 +142,7 @@ class StatusChangeForm(forms.Form):
         status_field.choices = [(value, label) for value, label in HouseholdStatus.choices if value in allowed]
         regisseur_field = self.fields["regisseur"]
         assert isinstance(regisseur_field, forms.ModelChoiceField)
-        regisseur_field.queryset = User.objects.filter(role="second_line_regisseur", is_active=True)
+        regisseur_field.queryset = User.objects.filter(role=Role.SECOND_LINE_REGISSEUR, is_active=True)
 
 
 class ContactPersonForm(forms.Form):
@@ -145,5 +153,5 @@ class ContactPersonForm(forms.Form):
         field = self.fields["contact_person"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = User.objects.filter(
-            memberships__team=household.team, is_active=True, role__in=["social_worker", "team_coordinator"]
+            memberships__team=household.team, is_active=True, role__in=[Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR]
         )

@@ -98,7 +98,7 @@ def household_register(request: HttpRequest) -> HttpResponse:
                 city=data["city"],
                 wijk_id=data["wijk"].id if data["wijk"] else None,
                 intake_channel=data["intake_channel"],
-                contact_person_id=data["contact_person"].id if data["contact_person"] else None,
+                contact_person_id=data["contact_person"].id if data.get("contact_person") else None,
                 members=formset.members(),
             )
         except ValidationError as error:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wijkkracht.demo.builder import DEMO_PASSWORD, STAFF, build_demo
+from wijkkracht.demo.builder import DEMO_PASSWORD, STAFF, WIJKEN, build_demo
 
 
 class Command(BaseCommand):
@@ -27,5 +27,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\nDemo-logins (wachtwoord voor iedereen: {DEMO_PASSWORD}):")
         for username, first_name, last_name, role, team_index, _expertises in STAFF:
-            team = f", team {team_index + 1}" if team_index is not None else ""
+            team = f", Wijkteam {WIJKEN[team_index].name}" if team_index is not None else ""
             self.stdout.write(f"  {username:<9} {first_name} {last_name} – {role.label}{team}")

@@ -1,0 +1,123 @@
+"""End to end in Debian's chromium: the worker's main flow, and axe-core on every page."""
+
+import pytest
+from django.utils import timezone
+
+from wijkkracht.accounts.tests.factories import PASSWORD
+from wijkkracht.common.tests.browser import assert_accessible, browser, log_in, page  # noqa: F401
+from wijkkracht.households.tests.factories import ContactFactory, TaskFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_register_household_log_contact_and_see_it_in_my_households(world, page):  # noqa: F811
+    log_in(page, "worker", PASSWORD)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Huishouden aanmelden").click()
+    page.get_by_label("Naam huishouden").fill("Yildiz")
+    postcode = world.team.wijken.first().postcodes.first().digits
+    page.get_by_label("Postcode").fill(f"{postcode} KL")
+    page.get_by_label("Huisnummer").fill("17")
+    page.get_by_label("Binnengekomen via").select_option(label="Outreach in de wijk")
+    first, second = page.locator("fieldset.member-form").nth(0), page.locator("fieldset.member-form").nth(1)
+    first.get_by_label("Voornaam").fill("Ayşe")
+    first.get_by_label("Achternaam").fill("Yildiz")
+    first.get_by_label("Geboortedatum").fill("1984-03-02")
+    first.get_by_label("Rol in het huishouden").select_option(label="Ouder/verzorger")
+    first.get_by_label("BSN").fill("111222333")
+    second.get_by_label("Voornaam").fill("Emre")
+    second.get_by_label("Achternaam").fill("Yildiz")
+    second.get_by_label("Geboortedatum").fill("2013-10-10")
+    second.get_by_label("Rol in het huishouden").select_option(label="Kind")
+    assert_accessible(page)
+    page.get_by_role("button", name="Aanmelden").click()
+
+    page.get_by_text("Huishouden Yildiz is aangemeld.").wait_for()
+    assert page.get_by_role("cell", name="Ayşe Yildiz").is_visible()
+    assert page.get_by_role("cell", name="Emre Yildiz").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Contact vastleggen").click()
+    page.get_by_label("Soort contact").select_option(label="Huisbezoek")
+    page.get_by_label("Duur in minuten").fill("45")
+    page.get_by_label("Ayşe Yildiz").check()
+    page.get_by_label("Korte notitie").fill("Kennismaking; post samen geordend.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Contact opslaan").click()
+    page.get_by_text("Het contact is vastgelegd.").wait_for()
+    assert page.get_by_text("Kennismaking; post samen geordend.").is_visible()
+
+    page.get_by_role("link", name="Mijn huishoudens").click()
+    row = page.get_by_role("row").filter(has_text="Yildiz")
+    assert row.get_by_role("cell").nth(3).inner_text().strip() == "0"  # days since last contact
+    assert_accessible(page)
+
+
+def test_bad_input_shows_dutch_errors_accessibly(world, page):  # noqa: F811
+    log_in(page, "worker", PASSWORD)
+    page.goto("/huishoudens/nieuw/")
+    page.get_by_label("Naam huishouden").fill("Fout")
+    page.get_by_label("Postcode").fill("12AB")
+    page.get_by_label("Huisnummer").fill("1")
+    first = page.locator("fieldset.member-form").nth(0)
+    first.get_by_label("Voornaam").fill("A")
+    first.get_by_label("Achternaam").fill("B")
+    first.get_by_label("Geboortedatum").fill("2999-01-01")
+    first.get_by_label("BSN").fill("123456789")
+    page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_role("alert").wait_for()
+    assert page.get_by_text("Vul een Nederlandse postcode in").is_visible()
+    assert page.get_by_text("elfproef").is_visible()
+    assert page.get_by_text("Een geboortedatum kan niet in de toekomst liggen.").is_visible()
+    assert_accessible(page)
+
+
+def test_every_case_page_is_accessible(world, page):  # noqa: F811
+    household = world.household
+    ContactFactory(household=household, note="Telefonisch gesproken")
+    TaskFactory(household=household, due_date=timezone.localdate())
+    log_in(page, "coordinator", PASSWORD)
+    for url in [
+        "/huishoudens/team/",
+        "/huishoudens/team/?overdue=1&sort=-name",
+        f"/huishoudens/{household.id}/",
+        f"/huishoudens/{household.id}/contacten/nieuw/",
+        f"/huishoudens/{household.id}/leden/nieuw/",
+        f"/huishoudens/{household.id}/status/",
+        f"/huishoudens/{household.id}/aanspreekpunt/",
+        "/huishoudens/999999/",
+        "/overzicht/",
+    ]:
+        page.goto(url)
+        assert_accessible(page)
+
+
+def test_task_is_completed_in_place_with_htmx(world, page):  # noqa: F811
+    task = TaskFactory(household=world.household, title="Terugbellen over huur")
+    log_in(page, "worker", PASSWORD)
+    page.goto(f"/huishoudens/{world.household.id}/")
+    page.get_by_role("button", name="Afronden: Terugbellen over huur").click()
+    page.locator(f"#task-{task.id}").get_by_text("Afgerond").wait_for()
+    task.refresh_from_db()
+    assert task.status == "done"
+
+
+def test_caseload_filters_without_reload_and_keyboard_skip_link(world, page):  # noqa: F811
+    log_in(page, "worker", PASSWORD)
+    page.goto("/huishoudens/team/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Direct naar de inhoud"
+    page.get_by_label("Status").select_option(label="Afgesloten")
+    page.get_by_text("Geen huishoudens gevonden.").wait_for()
+    assert "status=closed" in page.url
+
+
+def test_policy_officer_overview_and_login_page_are_accessible(world, page):  # noqa: F811
+    page.goto("/inloggen/")
+    assert_accessible(page)
+    log_in(page, "policy", PASSWORD)
+    assert page.url.endswith("/overzicht/")
+    assert_accessible(page)
+    page.goto("/huishoudens/team/")
+    assert_accessible(page)  # the 403 page
