@@ -94,7 +94,9 @@ def main() -> None:
     ]
     for size, contacts, name, median, p95, queries in rows:
         if name.startswith("(demo build"):
-            lines.append(f"| {size} | {contacts} | demo build (households added at this size) | {median / 1000:.1f} s | | |")
+            lines.append(
+                f"| {size} | {contacts} | demo build (households added at this size) | {median / 1000:.1f} s | | |"
+            )
         else:
             lines.append(f"| {size} | {contacts} | {name} | {median:.1f} | {p95:.1f} | {queries} |")
     lines += [

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wijkkracht.households.models import OPEN_STATUSES, Contact, Household, Person, Task, TaskStatus
+from wijkkracht.households.models import OPEN_STATUSES, Contact, Household, HouseholdStatus, Person, Task, TaskStatus
 from wijkkracht.privacy.access import AccessContext, visible_households
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record, access_log_record_many
@@ -79,8 +79,15 @@ def caseload_queryset(*, access: AccessContext, scope: CaseloadScope, filters: C
     queryset = visible_households(access.user)
     if scope == "mine":
         queryset = queryset.filter(Q(contact_person=access.user) | Q(second_line_regisseur=access.user))
-    status_condition = Q(status=filters.status) if filters.status else Q(status__in=OPEN_STATUSES)
-    queryset = queryset.filter(status_condition)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    elif scope == "mine":
+        # A second-line case director's own households are the ones handed over to them.
+        queryset = queryset.filter(
+            Q(status__in=OPEN_STATUSES) | Q(status=HouseholdStatus.HANDED_OVER, second_line_regisseur=access.user)
+        )
+    else:
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
     if filters.wijk_id:
         queryset = queryset.filter(wijk_id=filters.wijk_id)
     if filters.team_id:

@@ -263,6 +263,14 @@ def household_status_change(
     errors.raise_if_any()
 
     with transaction.atomic():
+        # Lock the row: of two colleagues changing the status at the same moment, the second is refused.
+        if (
+            Household.objects.select_for_update().filter(id=household.id).values_list("status", flat=True).get()
+            != current
+        ):
+            raise ValidationError(
+                {"to_status": _("Someone else has just changed the status of this household. Reload and try again.")}
+            )
         StatusChange.objects.create(
             household=household,
             from_status=current,

@@ -123,3 +123,12 @@ def test_pagination_keeps_filters_and_htmx_gets_only_the_table(world, client):
     assert "sort=name&amp;page=2" in response.content.decode()
     partial = client.get("/huishoudens/team/?page=2&sort=name", headers={"HX-Request": "true"})
     assert "<html" not in partial.content.decode() and "<table" in partial.content.decode()
+
+
+def test_my_households_of_a_regisseur_are_those_handed_over_to_them(world, client):
+    handed = HouseholdFactory(team=world.team, status=HouseholdStatus.HANDED_OVER, name="Overgedragen")
+    handed.second_line_regisseur = world.regisseur
+    handed.save(update_fields=["second_line_regisseur"])
+    HouseholdFactory(team=world.team, status=HouseholdStatus.HANDED_OVER, name="Ander")
+    client.force_login(world.regisseur)
+    assert [h.name for h in client.get("/huishoudens/mijn/").context["page"].object_list] == ["Overgedragen"]

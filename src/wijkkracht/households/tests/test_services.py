@@ -347,3 +347,16 @@ class TestMembersAndTasks:
                 member=services.MemberData("X", "Y", datetime.date(2000, 1, 1), "child", "111222334"),
             )
         assert Person.objects.count() == before
+
+
+def test_a_status_change_based_on_a_stale_status_is_refused(world):
+    stale = Household.objects.get(id=world.household.id)
+    services.household_status_change(
+        access=world.access(), household=world.household, to_status=HouseholdStatus.INTAKE, reason="eerste"
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.household_status_change(
+            access=world.access(world.colleague), household=stale, to_status=HouseholdStatus.CLOSED, reason="tweede"
+        )
+    assert "zojuist" in messages_of(caught.value)["to_status"][0]
+    assert list(world.household.status_changes.values_list("to_status", flat=True)) == ["intake"]
