@@ -92,7 +92,7 @@ TEMPLATES = [
 # SQLite by default (zero set-up); PostgreSQL through DATABASE_URL=postgres://user:pass@host:5432/db.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'wijkkracht.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'wijkkracht.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
