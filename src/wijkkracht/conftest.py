@@ -4,6 +4,7 @@ worker of the other team gets nothing."""
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from wijkkracht.accounts.models import User
@@ -13,6 +14,10 @@ from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactor
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.teams.models import Municipality, Team
 from wijkkracht.teams.tests.factories import TeamFactory, TeamMembershipFactory
+
+# Property tests check behaviour, not speed: no deadline, so a busy CI machine cannot make them flaky.
+hypothesis_settings.register_profile("wijkkracht", deadline=None, derandomize=False)
+hypothesis_settings.load_profile("wijkkracht")
 
 
 @dataclass
