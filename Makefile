@@ -9,7 +9,6 @@ PORT ?= 8000
 HOUSEHOLDS ?= 300
 PYTEST_WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
-export DJANGO_SETTINGS_MODULE ?= wijkkracht.conf.dev
 
 .PHONY: run install install-test system-test-deps test lint typecheck migrations-check test-sqlite test-postgres test-browser messages bench clean
 
