@@ -18,6 +18,7 @@ urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("huishoudens/", include("wijkkracht.households.urls")),
+    path("huishoudens/", include("wijkkracht.diagnosis.urls")),
     path("overzicht/", include("wijkkracht.monitoring.urls")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("wijkkracht.api_urls")),

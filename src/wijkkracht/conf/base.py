@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "wijkkracht.teams",
     "wijkkracht.households",
     "wijkkracht.privacy",
+    "wijkkracht.instruments",
+    "wijkkracht.diagnosis",
     "wijkkracht.monitoring",
     "wijkkracht.demo",
 ]
@@ -103,6 +105,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
+#: Extra instrument definition files (YAML) of the municipality, next to the shipped ones.
+INSTRUMENTS_DIR = os.environ.get("WIJKKRACHT_INSTRUMENTS_DIR") or None
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

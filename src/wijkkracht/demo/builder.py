@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from wijkkracht.accounts.models import Expertise, Role, User
+from wijkkracht.diagnosis import services as diagnosis_services
+from wijkkracht.diagnosis.rules import is_adult
 from wijkkracht.households import services
 from wijkkracht.households.models import (
     ContactKind,
@@ -20,6 +22,7 @@ from wijkkracht.households.models import (
     PersonRole,
     TaskStatus,
 )
+from wijkkracht.instruments.registry import instrument_catalogue
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
 
@@ -253,6 +256,78 @@ def _complete_old_follow_ups(
             services.task_complete(access=access, task=task)
 
 
+#: Multi-problem households: most domains need some support at the start.
+BASELINE_WEIGHTS = {
+    "integrale-nulmeting": [15, 20, 30, 35],
+    "leefgebiedenmatrix": [25, 20, 25, 20, 10],
+    "participatieladder": [20, 30, 25, 15, 7, 3],
+}
+Baseline = dict[tuple[str, int | None], dict[str, int]]
+
+
+def _measure(
+    access: AccessContext,
+    household: Household,
+    code: str,
+    day: datetime.date,
+    values: dict[str, int],
+    person_id: int | None = None,
+) -> None:
+    measurement = diagnosis_services.measurement_start(
+        access=access,
+        household=household,
+        instrument_code=code,
+        person_id=person_id,
+        date=day,
+        scores={domain: diagnosis_services.ScoreInput(value) for domain, value in values.items()},
+    )
+    diagnosis_services.measurement_complete(access=access, measurement=measurement)
+
+
+def _take_baseline(rng: random.Random, access: AccessContext, household: Household, day: datetime.date) -> Baseline:
+    """The 0-metingen of the intake: the household's nulmeting and, per adult, matrix and ladder."""
+    catalogue = instrument_catalogue()
+    taken: Baseline = {}
+
+    def draw(code: str) -> dict[str, int]:
+        definition = catalogue.versions[code].parsed
+        return {
+            domain: rng.choices(definition.values, weights=BASELINE_WEIGHTS[code])[0]
+            for domain in definition.domain_codes
+        }
+
+    taken[("integrale-nulmeting", None)] = draw("integrale-nulmeting")
+    _measure(access, household, "integrale-nulmeting", day, taken[("integrale-nulmeting", None)])
+    for person in household.members.all():
+        if not is_adult(person, day):
+            continue
+        if (day - person.date_of_birth).days > 67 * 365 or rng.random() < 0.1:
+            diagnosis_services.work_score_waiver_record(
+                access=access, person=person, reason="AOW-leeftijd of langdurig ziek: werk nu niet aan de orde"
+            )
+            continue
+        for code in ("leefgebiedenmatrix", "participatieladder"):
+            taken[(code, person.id)] = draw(code)
+            _measure(access, household, code, day, taken[(code, person.id)], person.id)
+    return taken
+
+
+def _take_follow_up(
+    rng: random.Random, access: AccessContext, household: Household, baseline: Baseline, day: datetime.date
+) -> None:
+    """The 1-metingen: most domains move one or two steps toward the good end, a few slip back."""
+    catalogue = instrument_catalogue()
+    for (code, person_id), before in baseline.items():
+        definition = catalogue.versions[code].parsed
+        low, high = min(definition.values), max(definition.values)
+        toward_good = 1 if definition.good == "high" else -1
+        after = {}
+        for domain, value in before.items():
+            step = rng.choices([-1, 0, 1, 2], weights=[10, 35, 40, 15])[0]
+            after[domain] = min(high, max(low, value + toward_good * step))
+        _measure(access, household, code, day, after, person_id)
+
+
 def _members(rng: random.Random, surname: str, today: datetime.date) -> list[services.MemberData]:
     def born(min_age: int, max_age: int) -> datetime.date:
         return today - datetime.timedelta(days=rng.randrange(min_age * 365, max_age * 365))
@@ -285,11 +360,18 @@ def _advance_status(
         HouseholdStatus.PLAN: "Integrale diagnose afgerond",
         HouseholdStatus.IN_PROGRESS: "Plan met het gezin besproken en afgesproken",
     }
+    baseline: Baseline = {}
     for status in path[:steps]:
         day = min(today, day + datetime.timedelta(days=rng.randrange(3, 14)))
+        if status == HouseholdStatus.PLAN:
+            baseline = _take_baseline(rng, access, household, day)
         services.household_status_change(
             access=access, household=household, to_status=status, reason=reasons[status], date=day
         )
+    if baseline and steps == len(path) and (today - day).days > 30:
+        follow_up_day = min(today, day + datetime.timedelta(days=rng.randrange(30, 60)))
+        _take_follow_up(rng, access, household, baseline, follow_up_day)
+        day = follow_up_day
     if age > 120 and rng.random() < 0.25:
         day = min(today, day + datetime.timedelta(days=rng.randrange(30, 90)))
         if rng.random() < 0.8:

@@ -20,6 +20,7 @@ from wijkkracht.common.validation import (
     validate_bsn,
     validate_not_future,
 )
+from wijkkracht.diagnosis.rules import intake_gaps
 from wijkkracht.households.models import (
     ALLOWED_TRANSITIONS,
     NOTE_MAX_LENGTH,
@@ -252,6 +253,17 @@ def household_status_change(
             regisseur = User.objects.filter(id=regisseur_id, role=Role.SECOND_LINE_REGISSEUR, is_active=True).first()
         if regisseur is None:
             errors.add("regisseur", _("Choose the second-line case director who takes over."))
+    if current == HouseholdStatus.INTAKE and to_status == HouseholdStatus.PLAN:
+        gaps = intake_gaps(household, date)
+        if gaps:
+            errors.add(
+                "to_status",
+                _(
+                    "The intake is not complete: score work and the participation ladder for every adult, "
+                    "or record why not. %(gaps)s."
+                )
+                % {"gaps": "; ".join(gaps)},
+            )
     if not reason.strip():
         errors.add("reason", _("Give the reason for this status change."))
     elif len(reason) > 500:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from wijkkracht.accounts.models import User
 from wijkkracht.common.decorators import case_worker_required
 from wijkkracht.common.forms import apply_service_errors
+from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors, services
 from wijkkracht.households.forms import (
     BaseMemberFormSet,
@@ -122,6 +123,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "household": household,
             "today": timezone.localdate(),
             "can_reassign": household.is_open and household.team in coordinated_teams_of(user),
+            "overview": diagnosis_overview(household=household),
         },
     )
 

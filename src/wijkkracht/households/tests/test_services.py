@@ -153,6 +153,9 @@ class TestOneContactPerson:
 
 class TestLifecycle:
     def test_forward_path_records_each_transition(self, world):
+        from wijkkracht.diagnosis.services import work_score_waiver_record
+
+        work_score_waiver_record(access=world.access(), person=world.household.members.get(), reason="mantelzorger")
         for status in (
             HouseholdStatus.INTAKE,
             HouseholdStatus.PLAN,
@@ -164,7 +167,7 @@ class TestLifecycle:
             )
         changes = list(world.household.status_changes.values_list("to_status", flat=True))
         assert changes == ["intake", "plan", "in_progress", "closed"]
-        assert AccessLogEntry.objects.filter(household_id=world.household.id, action="update").count() == 4
+        assert AccessLogEntry.objects.filter(household_id=world.household.id, action="update").count() == 5
 
     @pytest.mark.parametrize(
         ("start", "target"),

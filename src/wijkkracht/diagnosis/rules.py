@@ -1,0 +1,54 @@
+"""The intake rule of §4.1: work and participation are part of the diagnosis from the first conversation."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from wijkkracht.diagnosis.models import MeasurementStatus, Score, WorkScoreWaiver
+from wijkkracht.households.models import Household, Person
+from wijkkracht.instruments.models import InstrumentVersion
+
+ADULT_AGE = 18
+
+
+def is_adult(person: Person, on: datetime.date) -> bool:
+    born = person.date_of_birth
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age >= ADULT_AGE
+
+
+def intake_gaps(household: Household, on: datetime.date) -> list[str]:
+    """For every adult without a reason recorded: what is still missing before the intake is complete."""
+    complete_scores = Score.objects.filter(
+        measurement__household=household, measurement__status=MeasurementStatus.COMPLETE
+    ).values_list("measurement__person_id", "measurement__instrument_id", "domain_code")
+    versions = {
+        version.id: version.parsed
+        for version in InstrumentVersion.objects.filter(
+            id__in={instrument_id for _person, instrument_id, _code in complete_scores}
+        )
+    }
+    work_scored: set[int | None] = set()
+    ladder_scored: set[int | None] = set()
+    for person_id, instrument_id, code in complete_scores:
+        definition = versions[instrument_id]
+        if "participation-ladder" in definition.tags:
+            ladder_scored.add(person_id)
+        elif "work" in definition.domain(code).tags and definition.subject == "person":
+            work_scored.add(person_id)
+    waived = set(WorkScoreWaiver.objects.filter(person__household=household).values_list("person_id", flat=True))
+    gaps = []
+    for person in household.members.all():
+        if not is_adult(person, on) or person.id in waived:
+            continue
+        missing = []
+        if person.id not in work_scored:
+            missing.append(_("the work domain"))
+        if person.id not in ladder_scored:
+            missing.append(_("the participation ladder"))
+        if missing:
+            gaps.append(
+                _("%(name)s: %(missing)s not scored")
+                % {"name": person.full_name, "missing": f" {_('and')} ".join(missing)}
+            )
+    return gaps

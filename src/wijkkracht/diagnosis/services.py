@@ -1,0 +1,210 @@
+"""Writes of measurements: validated against the instrument version they belong to, nothing half-saved."""
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wijkkracht.common.validation import ErrorCollector, validate_not_future
+from wijkkracht.diagnosis.models import (
+    NOTE_MAX_LENGTH,
+    Measurement,
+    MeasurementStatus,
+    Participation,
+    Score,
+    WorkScoreWaiver,
+)
+from wijkkracht.households.models import Household, Person
+from wijkkracht.instruments.registry import instrument_catalogue
+from wijkkracht.privacy.access import AccessContext, can_work_with_cases
+from wijkkracht.privacy.models import AccessAction
+from wijkkracht.privacy.services import access_log_record
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    value: int | None
+    note: str = ""
+
+
+def _require_case_worker(access: AccessContext) -> None:
+    if not can_work_with_cases(access.user):
+        raise ValidationError(_("Your role does not give access to case files."), code="no_case_access")
+
+
+def _subject_filter(household: Household, person: Person | None, instrument_code: str) -> dict[str, object]:
+    return {"household": household, "person": person, "instrument_code": instrument_code}
+
+
+def measurement_start(
+    *,
+    access: AccessContext,
+    household: Household,
+    instrument_code: str,
+    date: datetime.date,
+    person_id: int | None = None,
+    participation: str = Participation.TOGETHER,
+    participant_ids: Sequence[int] = (),
+    moment: int | None = None,
+    scores: Mapping[str, ScoreInput] | None = None,
+) -> Measurement:
+    """Open the next measurement (0-meting first, then 1-meting, …) for a household or one member."""
+    _require_case_worker(access)
+    errors = ErrorCollector()
+    version = instrument_catalogue().get(instrument_code)
+    person: Person | None = None
+    if version is None:
+        errors.add("instrument", _("Unknown or disabled instrument."))
+    elif version.subject == "person":
+        person = household.members.filter(id=person_id).first() if person_id else None
+        if person is None:
+            errors.add("person", _("This instrument is scored per member: choose a member of this household."))
+    elif person_id:
+        errors.add("person", _("This instrument is scored for the whole household, not per member."))
+    if not household.is_open:
+        errors.add("household", _("This household is closed or handed over; no new measurements can be taken."))
+    with errors.field("date"):
+        validate_not_future(date)
+    if participation not in Participation.values:
+        errors.add("participation", _("Choose who scored the measurement."))
+    unique_participants = set(participant_ids)
+    if unique_participants and household.members.filter(id__in=unique_participants).count() != len(unique_participants):
+        errors.add("participants", _("Only members of this household can take part."))
+    errors.raise_if_any()
+    assert version is not None
+
+    existing = Measurement.objects.filter(**_subject_filter(household, person, instrument_code))
+    if existing.filter(status=MeasurementStatus.DRAFT).exists():
+        errors.add("instrument", _("There is an unfinished measurement of this instrument: complete it first."))
+    next_moment = existing.count()
+    if moment is not None and moment != next_moment:
+        if next_moment == 0:
+            errors.add("moment", _("There is no 0-meting yet: start with the 0-meting."))
+        else:
+            errors.add("moment", _("The next measurement is the %(moment)d-meting.") % {"moment": next_moment})
+    previous = existing.order_by("-moment").first()
+    if previous is not None and date < previous.date:
+        errors.add("date", _("A measurement cannot lie before the previous one (%(date)s).") % {"date": previous.date})
+    errors.raise_if_any()
+    if scores:
+        _validate_scores(errors, version.parsed, scores)
+        errors.raise_if_any()
+
+    with transaction.atomic():
+        measurement = Measurement.objects.create(
+            household=household,
+            person=person,
+            instrument=version,
+            instrument_code=instrument_code,
+            moment=next_moment,
+            date=date,
+            participation=participation,
+            created_by=access.user,
+        )
+        if unique_participants:
+            measurement.participants.set(unique_participants)
+        if scores:
+            _write_scores(measurement, scores)
+        access_log_record(
+            access=access,
+            household_id=household.id,
+            action=AccessAction.CREATE,
+            what=f"measurement {instrument_code} moment {next_moment}",
+        )
+    return measurement
+
+
+def _validate_scores(errors: ErrorCollector, definition, scores: Mapping[str, ScoreInput]) -> None:  # type: ignore[no-untyped-def]
+    for code, score in scores.items():
+        if code not in definition.domain_codes:
+            errors.add(
+                f"scores.{code}",
+                _("“%(code)s” is not a domain of %(instrument)s.") % {"code": code, "instrument": definition.name},
+            )
+            continue
+        if score.value is not None and score.value not in definition.values:
+            errors.add(
+                f"scores.{code}",
+                _("%(value)s is not a value of this scale (possible: %(values)s).")
+                % {"value": score.value, "values": ", ".join(map(str, definition.values))},
+            )
+        if len(score.note) > NOTE_MAX_LENGTH:
+            errors.add(f"scores.{code}", _("A note has at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH})
+
+
+def _write_scores(measurement: Measurement, scores: Mapping[str, ScoreInput]) -> None:
+    Score.objects.filter(measurement=measurement, domain_code__in=list(scores)).delete()
+    Score.objects.bulk_create(
+        [
+            Score(measurement=measurement, domain_code=code, value=score.value, note=score.note.strip())
+            for code, score in scores.items()
+            if score.value is not None
+        ]
+    )
+
+
+def measurement_scores_save(
+    *, access: AccessContext, measurement: Measurement, scores: Mapping[str, ScoreInput]
+) -> Measurement:
+    """Save (part of) the scores of a draft; a value of None clears that domain."""
+    _require_case_worker(access)
+    errors = ErrorCollector()
+    if measurement.is_complete:
+        errors.add("status", _("A complete measurement cannot be changed; take a new measurement instead."))
+        errors.raise_if_any()
+    _validate_scores(errors, measurement.instrument.parsed, scores)
+    errors.raise_if_any()
+    with transaction.atomic():
+        _write_scores(measurement, scores)
+        access_log_record(
+            access=access, household_id=measurement.household_id, action=AccessAction.UPDATE, what="measurement scores"
+        )
+    return measurement
+
+
+def measurement_complete(*, access: AccessContext, measurement: Measurement) -> Measurement:
+    """Only a measurement with a score for every domain counts in progress and pictures."""
+    _require_case_worker(access)
+    if measurement.is_complete:
+        raise ValidationError({"status": _("This measurement is already complete.")})
+    definition = measurement.instrument.parsed
+    scored = set(measurement.scores.values_list("domain_code", flat=True))
+    missing = [domain.label for domain in definition.domains if domain.code not in scored]
+    if missing:
+        raise ValidationError(
+            {
+                "scores": _("Score every domain before completing. Still missing: %(domains)s.")
+                % {"domains": ", ".join(missing)}
+            }
+        )
+    with transaction.atomic():
+        measurement.status = MeasurementStatus.COMPLETE
+        measurement.completed_at = timezone.now()
+        measurement.save(update_fields=["status", "completed_at"])
+        access_log_record(
+            access=access,
+            household_id=measurement.household_id,
+            action=AccessAction.UPDATE,
+            what="measurement completed",
+        )
+    return measurement
+
+
+def work_score_waiver_record(*, access: AccessContext, person: Person, reason: str) -> WorkScoreWaiver:
+    _require_case_worker(access)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason why work is not scored for this member.")})
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("The reason has at most 500 characters.")})
+    with transaction.atomic():
+        waiver, _created = WorkScoreWaiver.objects.update_or_create(
+            person=person, defaults={"reason": reason.strip(), "recorded_by": access.user}
+        )
+        access_log_record(
+            access=access, household_id=person.household_id, action=AccessAction.UPDATE, what="work waiver"
+        )
+    return waiver

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wijkkracht.instruments.definitions import InstrumentDefinition
+
+
+class Subject(models.TextChoices):
+    PERSON = "person", _("Person")
+    HOUSEHOLD = "household", _("Household")
+
+
+class InstrumentVersion(models.Model):
+    """A registered version of an instrument definition. Measurements point here, so a measurement keeps
+    the version it was taken with after the definition file changes."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=10, choices=Subject.choices)
+    definition = models.JSONField(_("definition"))
+    checksum = models.CharField(max_length=64)
+    source = models.CharField(_("source"), max_length=200)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("instrument version")
+        verbose_name_plural = _("instrument versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                name="instrumentversion_once",
+                violation_error_message=_("This version of the instrument is already registered."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subject__in=Subject.values),
+                name="instrumentversion_subject_known",
+                violation_error_message=_("Unknown subject."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    @property
+    def parsed(self) -> InstrumentDefinition:
+        cached = getattr(self, "_parsed", None)
+        if cached is None:
+            cached = InstrumentDefinition.from_json(self.definition)
+            self._parsed = cached
+        return cached
+
+
+class InstrumentFile(models.Model):
+    """An instrument definition or criteria file uploaded in admin: shared by every app server."""
+
+    name = models.CharField(_("file name"), max_length=200, unique=True)
+    content = models.TextField(_("content"))
+    is_active = models.BooleanField(_("active"), default=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("instrument file")
+        verbose_name_plural = _("instrument files")
+
+    def __str__(self) -> str:
+        return self.name
