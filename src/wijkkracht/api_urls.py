@@ -1,6 +1,8 @@
 from rest_framework.routers import DefaultRouter
 
+from wijkkracht.diagnosis import api as diagnosis_api
 from wijkkracht.households import api as households_api
+from wijkkracht.instruments import api as instruments_api
 from wijkkracht.teams import api as teams_api
 
 router = DefaultRouter()
@@ -10,5 +12,7 @@ router.register("contacts", households_api.ContactViewSet, basename="contact")
 router.register("tasks", households_api.TaskViewSet, basename="task")
 router.register("teams", teams_api.TeamViewSet, basename="team")
 router.register("wijken", teams_api.WijkViewSet, basename="wijk")
+router.register("instruments", instruments_api.InstrumentViewSet, basename="instrument")
+router.register("measurements", diagnosis_api.MeasurementViewSet, basename="measurement")
 
 urlpatterns = router.urls

@@ -85,7 +85,7 @@ def target_svg(
     """The target of the integrale nulmeting: rings from the centre outward (zelf … individuele
     voorzieningen), one sector per domain. The later measurement fills its cell with the scale colour;
     the earlier one is a dashed circle, so movement toward the centre is visible at a glance."""
-    size, cx, cy, radius = 560, 280, 280, 190
+    size, cx, cy, radius = 680, 340, 340, 210
     rings = rings_from_centre(definition)
     ring_index = {item.value: index for index, item in enumerate(rings)}
     count = len(definition.domains)
@@ -218,7 +218,7 @@ def ladder_svg(
 ) -> SafeString:
     """The participation ladder of one adult over time: rungs bottom (1) to top, one point per measurement."""
     rungs = sorted(definition.scale, key=lambda item: item.value)
-    label_width, column_width, rung_height, top = 260, 80, 34, 16
+    label_width, column_width, rung_height, top = 330, 90, 34, 16
     width = label_width + column_width * max(1, len(measurements)) + 20
     height = top + rung_height * len(rungs) + 34
     domain_code = definition.domains[0].code

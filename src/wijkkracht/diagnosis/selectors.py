@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -159,7 +159,7 @@ def measurement_get_for_user(*, access: AccessContext, measurement_id: int, log:
     return measurement
 
 
-def measurement_list_for_user(*, access: AccessContext, household_id: int | None = None):  # type: ignore[no-untyped-def]
+def measurement_list_for_user(*, access: AccessContext, household_id: int | None = None) -> QuerySet[Measurement]:
     queryset = (
         Measurement.objects.filter(household__in=visible_households(access.user))
         .select_related("instrument", "person")
@@ -169,7 +169,16 @@ def measurement_list_for_user(*, access: AccessContext, household_id: int | None
     return queryset.filter(household_id=household_id) if household_id else queryset
 
 
+def first_complete(measurement: Measurement) -> Measurement | None:
+    """The first complete measurement of the same series before this one (usually the 0-meting)."""
+    return _earlier_complete(measurement).order_by("moment").first()
+
+
 def previous_complete(measurement: Measurement) -> Measurement | None:
+    return _earlier_complete(measurement).order_by("-moment").first()
+
+
+def _earlier_complete(measurement: Measurement) -> "QuerySet[Measurement]":
     return (
         Measurement.objects.filter(
             household_id=measurement.household_id,
@@ -180,6 +189,4 @@ def previous_complete(measurement: Measurement) -> Measurement | None:
         )
         .select_related("instrument")
         .prefetch_related("scores")
-        .order_by("-moment")
-        .first()
     )

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -176,7 +176,7 @@ class CaseFileViewSet(viewsets.GenericViewSet):
 
     permission_classes = [CaseWorkerPermission]
     list_what = "list"
-    model: type[Household | Person | Contact | Task]
+    model: type[Model]
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):

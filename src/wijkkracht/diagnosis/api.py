@@ -1,0 +1,160 @@
+"""API for measurements, with the household access rules and the access log of the pages."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from wijkkracht.diagnosis import selectors, services
+from wijkkracht.diagnosis.models import NOTE_MAX_LENGTH, Measurement, Participation
+from wijkkracht.diagnosis.progress import progress_between
+from wijkkracht.households import selectors as household_selectors
+from wijkkracht.households.api import CaseFileViewSet
+
+
+class ScoreSerializer(serializers.Serializer):
+    domain = serializers.CharField(max_length=40)
+    value = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    instrument = serializers.CharField(source="instrument_code")
+    instrument_version = serializers.IntegerField(source="instrument.version")
+    scores = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "household",
+            "person",
+            "instrument",
+            "instrument_version",
+            "moment",
+            "date",
+            "participation",
+            "participants",
+            "status",
+            "completed_at",
+            "scores",
+        ]
+
+    def get_scores(self, measurement: Measurement) -> list[dict[str, Any]]:
+        return [{"domain": s.domain_code, "value": s.value, "note": s.note} for s in measurement.scores.all()]
+
+
+def scores_input(items: list[dict[str, Any]]) -> dict[str, services.ScoreInput]:
+    domains = [item["domain"] for item in items]
+    if len(domains) != len(set(domains)):
+        raise serializers.ValidationError({"scores": [_("Each domain may appear only once.")]})
+    return {item["domain"]: services.ScoreInput(item["value"], item.get("note", "")) for item in items}
+
+
+class MeasurementInputSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    instrument = serializers.CharField(max_length=40)
+    person = serializers.IntegerField(required=False, allow_null=True, default=None)
+    date = serializers.DateField()
+    participation = serializers.ChoiceField(choices=Participation.choices, default=Participation.TOGETHER)
+    participants = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    moment = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+    scores = ScoreSerializer(many=True, required=False, default=list)
+
+
+class MeasurementUpdateSerializer(serializers.Serializer):
+    scores = ScoreSerializer(many=True)
+
+
+class DomainChangeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    domain_label = serializers.CharField(source="label")
+    before = serializers.IntegerField(allow_null=True)
+    after = serializers.IntegerField(allow_null=True)
+    change = serializers.IntegerField(allow_null=True, help_text="Scale steps; positive is better, whatever the scale.")
+
+
+class ProgressSerializer(serializers.Serializer):
+    before = serializers.IntegerField(source="before.id")
+    after = serializers.IntegerField(source="after.id")
+    improved = serializers.IntegerField()
+    same = serializers.IntegerField()
+    worse = serializers.IntegerField()
+    green_share_before = serializers.FloatField()
+    green_share_after = serializers.FloatField()
+    domains = DomainChangeSerializer(many=True)
+
+
+@extend_schema(parameters=[OpenApiParameter("household", int)])
+class MeasurementViewSet(CaseFileViewSet, mixins.ListModelMixin):
+    """Measurements (0-meting, 1-meting, …): start, save a draft, complete, and progress."""
+
+    model = Measurement
+    serializer_class = MeasurementSerializer
+    list_what = "measurements (api)"
+
+    def case_queryset(self) -> QuerySet[Measurement]:
+        return selectors.measurement_list_for_user(access=self.access(), household_id=self.household_filter())
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        measurement = selectors.measurement_get_for_user(access=self.access(), measurement_id=int(pk))
+        return Response(MeasurementSerializer(measurement).data)
+
+    @extend_schema(request=MeasurementInputSerializer, responses={201: MeasurementSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = MeasurementInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        access = self.access()
+        household = household_selectors.household_get_for_update(access=access, household_id=data["household"])
+        measurement = services.measurement_start(
+            access=access,
+            household=household,
+            instrument_code=data["instrument"],
+            person_id=data["person"],
+            date=data["date"],
+            participation=data["participation"],
+            participant_ids=data["participants"],
+            moment=data["moment"],
+            scores=scores_input(data["scores"]),
+        )
+        written = selectors.measurement_get_for_user(access=access, measurement_id=measurement.id, log=False)
+        return Response(MeasurementSerializer(written).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MeasurementUpdateSerializer, responses=MeasurementSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        access = self.access()
+        measurement = selectors.measurement_get_for_user(access=access, measurement_id=int(pk), log=False)
+        serializer = MeasurementUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.measurement_scores_save(
+            access=access, measurement=measurement, scores=scores_input(serializer.validated_data["scores"])
+        )
+        written = selectors.measurement_get_for_user(access=access, measurement_id=measurement.id, log=False)
+        return Response(MeasurementSerializer(written).data)
+
+    @extend_schema(request=None, responses=MeasurementSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        access = self.access()
+        measurement = selectors.measurement_get_for_user(access=access, measurement_id=int(pk), log=False)
+        services.measurement_complete(access=access, measurement=measurement)
+        return Response(MeasurementSerializer(measurement).data)
+
+    @extend_schema(responses=ProgressSerializer)
+    @action(detail=True, methods=["get"])
+    def progress(self, request: Request, pk: str) -> Response:
+        """Change from the first complete measurement of the same series to this one."""
+        access = self.access()
+        measurement = selectors.measurement_get_for_user(access=access, measurement_id=int(pk))
+        first = selectors.first_complete(measurement)
+        if first is None or not measurement.is_complete:
+            raise serializers.ValidationError(
+                {"progress": [_("Progress needs this measurement and an earlier one to be complete.")]}
+            )
+        return Response(ProgressSerializer(progress_between(first, measurement)).data)
