@@ -180,7 +180,7 @@ class CaseFileViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()  # the schema generator has no user to scope by
+            return self.model._default_manager.none()  # the schema generator has no user to scope by
         return self.case_queryset()
 
     def case_queryset(self) -> QuerySet[Any]:
