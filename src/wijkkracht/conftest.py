@@ -1,6 +1,8 @@
 """Fixtures shared by every app: a small municipality with two teams, so each test can check that a
 worker of the other team gets nothing."""
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -9,6 +11,7 @@ from rest_framework.test import APIClient
 
 from wijkkracht.accounts.models import User
 from wijkkracht.accounts.tests.factories import UserFactory
+from wijkkracht.common.tests.browser import CHROMIUM, CHROMIUM_ARGS
 from wijkkracht.households.models import Household
 from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactory
 from wijkkracht.privacy.access import AccessContext
@@ -73,3 +76,27 @@ def world(db: None) -> World:
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Debian chromium for the whole run; browser tests are skipped where it is not installed."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); `make test` installs it")
+    # Playwright's sync API runs an event loop in this thread; the test thread still owns the database.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="nl-NL", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -183,11 +183,12 @@ def heat_strip_svg(
     width = label_width + cell_width * max(1, len(measurements)) + 10
     height = header + cell_height * len(rows) + 10
     body: list[str] = []
+    moment_word = escape(_("meting"))
     for column, measurement in enumerate(measurements):
         x = label_width + column * cell_width + cell_width / 2
         body.append(
             f'<text class="moment" x="{x:.1f}" y="18" text-anchor="middle" font-size="13" fill="#1b1b1f">'
-            f"{measurement.moment}-{escape(_('meting'))}</text>"
+            f"{measurement.moment}-{moment_word}</text>"
         )
     for row_index, row in enumerate(rows):
         y = header + row_index * cell_height

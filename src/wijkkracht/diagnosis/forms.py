@@ -31,8 +31,9 @@ class MeasurementStartForm(forms.Form):
         members = [(person.id, person.full_name) for person in household.members.all()]
         instrument_field = self.fields["instrument"]
         assert isinstance(instrument_field, forms.ChoiceField)
+        per_member, per_household = _("per member"), _("household")
         instrument_field.choices = [
-            (version.code, f"{version.name} ({_('per member') if version.subject == 'person' else _('household')})")
+            (version.code, f"{version.name} ({per_member if version.subject == 'person' else per_household})")
             for version in instruments
         ]
         person_field = self.fields["person"]

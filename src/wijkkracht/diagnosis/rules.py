@@ -49,6 +49,6 @@ def intake_gaps(household: Household, on: datetime.date) -> list[str]:
         if missing:
             gaps.append(
                 _("%(name)s: %(missing)s not scored")
-                % {"name": person.full_name, "missing": f" {_('and')} ".join(missing)}
+                % {"name": person.full_name, "missing": (" " + _("and") + " ").join(missing)}
             )
     return gaps

@@ -73,3 +73,23 @@ def test_handed_over_households_have_a_regisseur():
     call_command("demo", households=60, seed=5, stdout=StringIO())
     for household in Household.objects.filter(status=HouseholdStatus.HANDED_OVER):
         assert household.second_line_regisseur is not None
+
+
+@pytest.mark.django_db
+def test_demo_has_measurements_that_show_progress():
+    from wijkkracht.diagnosis.models import Measurement, MeasurementStatus
+    from wijkkracht.diagnosis.progress import progress_between
+    from wijkkracht.diagnosis.selectors import first_complete
+
+    call_command("demo", households=60, seed=2026, stdout=StringIO())
+    assert Measurement.objects.filter(moment=0, status=MeasurementStatus.COMPLETE).count() > 20
+    follow_ups = Measurement.objects.filter(moment=1, instrument_code="integrale-nulmeting")
+    assert follow_ups.exists()
+    improved = sum(progress_between(first_complete(m), m).improved for m in follow_ups)
+    worse = sum(progress_between(first_complete(m), m).worse for m in follow_ups)
+    assert improved > worse  # teams make a difference, mostly
+    # every household past the intake satisfies the work-from-the-start rule
+    for household in Household.objects.filter(status__in=["plan", "in_progress"]):
+        from wijkkracht.diagnosis.rules import intake_gaps
+
+        assert intake_gaps(household, household.status_since) == []

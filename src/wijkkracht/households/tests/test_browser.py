@@ -4,13 +4,13 @@ import pytest
 from django.utils import timezone
 
 from wijkkracht.accounts.tests.factories import PASSWORD
-from wijkkracht.common.tests.browser import assert_accessible, browser, log_in, page  # noqa: F401
+from wijkkracht.common.tests.browser import assert_accessible, log_in
 from wijkkracht.households.tests.factories import ContactFactory, TaskFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_register_household_log_contact_and_see_it_in_my_households(world, page):  # noqa: F811
+def test_register_household_log_contact_and_see_it_in_my_households(world, page):
     log_in(page, "worker", PASSWORD)
     assert_accessible(page)
 
@@ -54,7 +54,7 @@ def test_register_household_log_contact_and_see_it_in_my_households(world, page)
     assert_accessible(page)
 
 
-def test_bad_input_shows_dutch_errors_accessibly(world, page):  # noqa: F811
+def test_bad_input_shows_dutch_errors_accessibly(world, page):
     log_in(page, "worker", PASSWORD)
     page.goto("/huishoudens/nieuw/")
     page.get_by_label("Naam huishouden").fill("Fout")
@@ -73,7 +73,7 @@ def test_bad_input_shows_dutch_errors_accessibly(world, page):  # noqa: F811
     assert_accessible(page)
 
 
-def test_every_case_page_is_accessible(world, page):  # noqa: F811
+def test_every_case_page_is_accessible(world, page):
     household = world.household
     ContactFactory(household=household, note="Telefonisch gesproken")
     TaskFactory(household=household, due_date=timezone.localdate())
@@ -93,7 +93,7 @@ def test_every_case_page_is_accessible(world, page):  # noqa: F811
         assert_accessible(page)
 
 
-def test_task_is_completed_in_place_with_htmx(world, page):  # noqa: F811
+def test_task_is_completed_in_place_with_htmx(world, page):
     task = TaskFactory(household=world.household, title="Terugbellen over huur")
     log_in(page, "worker", PASSWORD)
     page.goto(f"/huishoudens/{world.household.id}/")
@@ -103,7 +103,7 @@ def test_task_is_completed_in_place_with_htmx(world, page):  # noqa: F811
     assert task.status == "done"
 
 
-def test_caseload_filters_without_reload_and_keyboard_skip_link(world, page):  # noqa: F811
+def test_caseload_filters_without_reload_and_keyboard_skip_link(world, page):
     log_in(page, "worker", PASSWORD)
     page.goto("/huishoudens/team/")
     page.keyboard.press("Tab")
@@ -113,7 +113,7 @@ def test_caseload_filters_without_reload_and_keyboard_skip_link(world, page):  #
     assert "status=closed" in page.url
 
 
-def test_policy_officer_overview_and_login_page_are_accessible(world, page):  # noqa: F811
+def test_policy_officer_overview_and_login_page_are_accessible(world, page):
     page.goto("/inloggen/")
     assert_accessible(page)
     log_in(page, "policy", PASSWORD)
