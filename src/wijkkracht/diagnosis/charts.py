@@ -34,7 +34,7 @@ def rings_from_centre(definition: InstrumentDefinition) -> list[ScaleValue]:
 def _svg(width: int, height: int, chart_id: str, title: str, description: str, body: list[str], css: str) -> SafeString:
     return mark_safe(  # noqa: S308 - every text that goes in is escaped above
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
         + "".join(body)
         + "</svg>"
@@ -85,7 +85,7 @@ def target_svg(
     """The target of the integrale nulmeting: rings from the centre outward (zelf … individuele
     voorzieningen), one sector per domain. The later measurement fills its cell with the scale colour;
     the earlier one is a dashed circle, so movement toward the centre is visible at a glance."""
-    size, cx, cy, radius = 680, 340, 340, 210
+    width, height, cx, cy, radius = 880, 640, 440, 270, 200
     rings = rings_from_centre(definition)
     ring_index = {item.value: index for index, item in enumerate(rings)}
     count = len(definition.domains)
@@ -127,6 +127,26 @@ def target_svg(
             f'font-size="14" fill="#1b1b1f">{escape(domain.label)}</text>'
         )
         body.append(f'<g class="sector" data-domain="{escape(domain.code)}">{"".join(cells)}</g>')
+    legend_y = height - 70
+    legend: list[str] = []
+    for index, item in enumerate(rings):
+        x = 40 + index * 210
+        legend.append(
+            f'<rect x="{x}" y="{legend_y}" width="18" height="18" fill="{item.colour}" stroke="#1b1b1f"/>'
+            f'<text x="{x + 26}" y="{legend_y + 14}" font-size="14" fill="#1b1b1f">{escape(item.label)}</text>'
+        )
+    if before:
+        earlier = _("dashed circle: earlier measurement (%(moment)d-meting)") % {"moment": before.moment}
+        legend.append(
+            f'<circle cx="49" cy="{legend_y + 44}" r="8" fill="none" stroke="#1b1b1f" stroke-width="2.5" '
+            f'stroke-dasharray="4 3"/><text x="66" y="{legend_y + 49}" font-size="14" fill="#1b1b1f">'
+            f"{escape(earlier)}</text>"
+        )
+    latest = _("coloured cell: latest measurement (%(moment)d-meting)") % {"moment": after.moment}
+    legend.append(
+        f'<text x="{430 if before else 40}" y="{legend_y + 49}" font-size="14" fill="#1b1b1f">{escape(latest)}</text>'
+    )
+    body.append(f'<g class="legend">{"".join(legend)}</g>')
     before_text = (
         _("dashed circle: %(moment)d-meting of %(date)s")
         % {"moment": before.moment, "date": before.date.strftime("%d-%m-%Y")}
@@ -141,7 +161,7 @@ def target_svg(
         "Target with one sector per domain and rings from the centre outward: %(rings)s. %(after)s. %(before)s"
     ) % {"rings": ", ".join(item.label for item in rings), "after": after_text, "before": before_text}
     title = definition.name
-    return _svg(size, size, chart_id, title, description.strip(), body, "chart--target")
+    return _svg(width, height, chart_id, title, description.strip(), body, "chart--target")
 
 
 @dataclass(frozen=True)
