@@ -68,10 +68,6 @@ class DiagnosisOverview:
     gaps: list[str]
     instruments: list[InstrumentVersion]
 
-    @property
-    def targets(self) -> list[Picture]:
-        return [p for p in self.pictures if p.kind == "target"]
-
 
 def _measurements(household: Household) -> list[Measurement]:
     return list(

@@ -88,3 +88,24 @@ def test_progress_page_shows_pictures_with_tables(world, client):
     assert page.count('<g class="sector"') == 8
     assert "Toon als tabel" in page and "<details open>" in page
     assert "4 domeinen beter" in page
+
+
+def test_household_page_queries_do_not_grow_with_measurements(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    anna = world.household.members.get()
+    client.force_login(world.worker)
+    take(world, "integrale-nulmeting", 3)
+    take(world, "participatieladder", 2, person=anna)
+    client.get(f"/huishoudens/{world.household.id}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/huishoudens/{world.household.id}/")
+    for value in (2, 1, 1):
+        take(world, "integrale-nulmeting", value)
+        take(world, "participatieladder", value + 2, person=anna)
+    take(world, "leefgebiedenmatrix", 3, person=anna)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(f"/huishoudens/{world.household.id}/")
+    assert len(many) == len(few)
+    assert page.content.decode().count('class="chart ') == 4  # nulmeting target and strip, ladder, matrix strip
