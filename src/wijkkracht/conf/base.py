@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "wijkkracht.privacy",
     "wijkkracht.instruments",
     "wijkkracht.diagnosis",
+    "wijkkracht.plans",
     "wijkkracht.monitoring",
     "wijkkracht.demo",
 ]

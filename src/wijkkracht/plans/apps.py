@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "wijkkracht.plans"
+    verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from wijkkracht.plans import checks  # noqa: F401  (registers the policy-data check)
