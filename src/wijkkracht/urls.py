@@ -19,6 +19,7 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("huishoudens/", include("wijkkracht.households.urls")),
     path("huishoudens/", include("wijkkracht.diagnosis.urls")),
+    path("huishoudens/", include("wijkkracht.plans.urls")),
     path("overzicht/", include("wijkkracht.monitoring.urls")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("wijkkracht.api_urls")),

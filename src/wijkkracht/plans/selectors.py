@@ -1,0 +1,159 @@
+"""Reads of plans through the households the user may see; the warnings that keep several tracks going."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wijkkracht.diagnosis.rules import is_adult
+from wijkkracht.households.models import Household
+from wijkkracht.plans.catalogue import PlanDomain, plan_catalogue
+from wijkkracht.plans.models import Action, Goal, Plan, PlanStatus, Suggestion, SuggestionStatus
+from wijkkracht.plans.rules import problem_domains
+from wijkkracht.privacy.access import AccessContext, visible_households
+from wijkkracht.privacy.models import AccessAction
+from wijkkracht.privacy.services import access_log_record
+
+
+def plans_for_user(*, access: AccessContext) -> QuerySet[Plan]:
+    return (
+        Plan.objects.filter(household__in=visible_households(access.user))
+        .select_related("household", "household__team")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.select_related("person").prefetch_related(
+                    Prefetch("actions", queryset=Action.objects.select_related("owner_person", "owner_user"))
+                ),
+            ),
+            Prefetch("suggestions", queryset=Suggestion.objects.select_related("decided_by")),
+            "present_members",
+            "work_goal_reasons",
+        )
+    )
+
+
+def plan_get_for_user(*, access: AccessContext, plan_id: int, log: bool = True) -> Plan:
+    plan = plans_for_user(access=access).filter(id=plan_id).first()
+    if plan is None:
+        raise Http404(_("Plan not found."))
+    if log:
+        access_log_record(
+            access=access, household_id=plan.household_id, action=AccessAction.VIEW, what=f"plan {plan.number}"
+        )
+    return plan
+
+
+def active_plan_id(*, household: Household) -> int | None:
+    return Plan.objects.filter(household=household, status=PlanStatus.ACTIVE).values_list("id", flat=True).first()
+
+
+def goal_get_for_user(*, access: AccessContext, goal_id: int) -> Goal:
+    goal = (
+        Goal.objects.filter(id=goal_id, plan__household__in=visible_households(access.user))
+        .select_related("plan", "plan__household")
+        .first()
+    )
+    if goal is None:
+        raise Http404(_("Goal not found."))
+    return goal
+
+
+def action_get_for_user(*, access: AccessContext, action_id: int) -> Action:
+    action = (
+        Action.objects.filter(id=action_id, goal__plan__household__in=visible_households(access.user))
+        .select_related("goal", "goal__plan", "goal__plan__household")
+        .first()
+    )
+    if action is None:
+        raise Http404(_("Action not found."))
+    return action
+
+
+def suggestion_get_for_user(*, access: AccessContext, suggestion_id: int) -> Suggestion:
+    suggestion = (
+        Suggestion.objects.filter(id=suggestion_id, plan__household__in=visible_households(access.user))
+        .select_related("plan", "plan__household")
+        .first()
+    )
+    if suggestion is None:
+        raise Http404(_("Suggestion not found."))
+    return suggestion
+
+
+@dataclass(frozen=True)
+class DomainColumn:
+    domain: PlanDomain
+    goals: list[Goal]
+    has_problem: bool
+
+
+@dataclass(frozen=True)
+class PlanOverview:
+    plan: Plan
+    columns: list[DomainColumn]
+    warnings: list[str]
+    open_suggestions: list[Suggestion]
+    decided_suggestions: list[Suggestion]
+    versions: list[Plan]
+    evaluation_overdue: bool
+
+
+def plan_warnings(plan: Plan, problems: dict[str, set[int | None]]) -> list[str]:
+    """Warnings, never blocks: several tracks at once, and work from the start (§3.4, §4.1)."""
+    catalogue = plan_catalogue()
+    goals = list(plan.goals.all())
+    goal_domains = {goal.domain_code for goal in goals}
+    warnings = []
+    if len(problems) >= 2 and len(goal_domains & set(problems)) <= 1:
+        labels = [domain.label for domain in catalogue.domains if domain.code in problems]
+        warnings.append(
+            _(
+                "The diagnosis shows problems on %(domains)s, but the plan works on at most one of them. "
+                "Work on several tracks at once."
+            )
+            % {"domains": ", ".join(labels)}
+        )
+    work_domains = {domain.code for domain in catalogue.domains if domain.work}
+    reasons = {reason.person_id for reason in plan.work_goal_reasons.all()}
+    household_work_goal = any(goal.domain_code in work_domains and goal.person_id is None for goal in goals)
+    today = timezone.localdate()
+    for person in plan.household.members.all():
+        has_problem = any(person.id in problems.get(code, set()) for code in work_domains)
+        if not has_problem or person.id in reasons or not is_adult(person, today):
+            continue
+        if household_work_goal or any(
+            goal.domain_code in work_domains and goal.person_id == person.id for goal in goals
+        ):
+            continue
+        warnings.append(
+            _(
+                "%(name)s has a problem with work or participation but no work or participation goal. "
+                "Add one, or record why not."
+            )
+            % {"name": person.full_name}
+        )
+    return warnings
+
+
+def plan_overview(*, plan: Plan) -> PlanOverview:
+    catalogue = plan_catalogue()
+    problems = problem_domains(plan.household, catalogue)
+    goals = list(plan.goals.all())
+    columns = [
+        DomainColumn(domain, [goal for goal in goals if goal.domain_code == domain.code], domain.code in problems)
+        for domain in catalogue.domains
+        if domain.code in problems or any(goal.domain_code == domain.code for goal in goals)
+    ]
+    suggestions = list(plan.suggestions.all())
+    return PlanOverview(
+        plan=plan,
+        columns=columns,
+        warnings=plan_warnings(plan, problems) if plan.is_active else [],
+        open_suggestions=[s for s in suggestions if s.status == SuggestionStatus.OPEN],
+        decided_suggestions=[s for s in suggestions if s.status != SuggestionStatus.OPEN],
+        versions=list(Plan.objects.filter(household=plan.household).order_by("-number")),
+        evaluation_overdue=plan.is_active and plan.evaluation_date < timezone.localdate(),
+    )
