@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from wijkkracht.diagnosis import api as diagnosis_api
 from wijkkracht.households import api as households_api
 from wijkkracht.instruments import api as instruments_api
+from wijkkracht.plans import api as plans_api
 from wijkkracht.teams import api as teams_api
 
 router = DefaultRouter()
@@ -14,5 +15,7 @@ router.register("teams", teams_api.TeamViewSet, basename="team")
 router.register("wijken", teams_api.WijkViewSet, basename="wijk")
 router.register("instruments", instruments_api.InstrumentViewSet, basename="instrument")
 router.register("measurements", diagnosis_api.MeasurementViewSet, basename="measurement")
+router.register("plans", plans_api.PlanViewSet, basename="plan")
+router.register("methods", plans_api.MethodViewSet, basename="method")
 
 urlpatterns = router.urls

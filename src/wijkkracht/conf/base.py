@@ -163,6 +163,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HouseholdStatusEnum": "wijkkracht.households.models.HouseholdStatus",
         "TaskStatusEnum": "wijkkracht.households.models.TaskStatus",
+        "MeasurementStatusEnum": "wijkkracht.diagnosis.models.MeasurementStatus",
+        "PlanStatusEnum": "wijkkracht.plans.models.PlanStatus",
+        "ActionStatusEnum": "wijkkracht.plans.models.ActionStatus",
+        "SuggestionStatusEnum": "wijkkracht.plans.models.SuggestionStatus",
     },
 }
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from wijkkracht.accounts.models import Expertise, Role, User
 from wijkkracht.diagnosis import services as diagnosis_services
+from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.rules import is_adult
 from wijkkracht.households import services
 from wijkkracht.households.models import (
@@ -23,6 +24,9 @@ from wijkkracht.households.models import (
     TaskStatus,
 )
 from wijkkracht.instruments.registry import instrument_catalogue
+from wijkkracht.plans import services as plan_services
+from wijkkracht.plans.catalogue import plan_catalogue
+from wijkkracht.plans.models import GoalOutcome, OwnerType, Plan
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
 
@@ -328,6 +332,137 @@ def _take_follow_up(
         _measure(access, household, code, day, after, person_id)
 
 
+def _make_plan(rng: random.Random, access: AccessContext, household: Household, day: datetime.date) -> Plan:
+    """The household's first plan, from its 0-meting: a working element accepted, goals on several
+    domains with actions, and (mostly) the household's agreement."""
+    baseline = Measurement.objects.filter(household=household, instrument_code="integrale-nulmeting", moment=0).first()
+    plan = plan_services.plan_start(
+        access=access,
+        household=household,
+        plan_date=day,
+        evaluation_date=day + datetime.timedelta(days=rng.choice([60, 90, 120])),
+        baseline_id=baseline.id if baseline else None,
+    )
+    deadline = plan.evaluation_date
+    first_member = household.members.order_by("id")[0]
+    for suggestion in list(plan.suggestions.all()):
+        plan.refresh_from_db(fields=["lock_version"])
+        if rng.random() < 0.8:
+            rule = next(r for r in plan_catalogue().rules if r.code == suggestion.rule_code)
+            plan_services.goal_add(
+                access=access,
+                plan=plan,
+                expected_version=plan.lock_version,
+                domain_code=rule.domain,
+                client_words=rng.choice(CLIENT_WORDS.get(rule.domain, CLIENT_WORDS["algemeen"])),
+                what=rule.goal,
+                indicator=rule.indicator,
+                owner="Huishouden met sociaal werker",
+                deadline=deadline,
+                priority=rule.priority,
+                suggestion=suggestion,
+            )
+        else:
+            plan_services.suggestion_dismiss(
+                access=access,
+                suggestion=suggestion,
+                expected_version=plan.lock_version,
+                reason="Is al geregeld via een andere organisatie",
+            )
+    adults = [p for p in household.members.all() if is_adult(p, day) and not hasattr(p, "work_score_waiver")]
+    for person in adults[:2]:
+        plan.refresh_from_db(fields=["lock_version"])
+        plan_services.goal_add(
+            access=access,
+            plan=plan,
+            expected_version=plan.lock_version,
+            domain_code="werk",
+            person_id=person.id,
+            client_words=rng.choice(CLIENT_WORDS["werk"]),
+            what="Een stap zetten richting werk of vrijwilligerswerk",
+            indicator="Een trede hoger op de participatieladder",
+            instrument_code="participatieladder",
+            instrument_domain="participatie",
+            target_score=4,
+            owner=person.full_name,
+            deadline=deadline,
+        )
+    for goal in list(plan.goals.all()):
+        for index in range(rng.choice([1, 2])):
+            plan.refresh_from_db(fields=["lock_version"])
+            owner = rng.choice([OwnerType.CLIENT, OwnerType.WORKER, OwnerType.PARTNER, OwnerType.NETWORK])
+            plan_services.action_add(
+                access=access,
+                goal=goal,
+                expected_version=plan.lock_version,
+                description=rng.choice(ACTIONS.get(goal.domain_code, ACTIONS["algemeen"])),
+                owner_type=owner,
+                owner_person_id=first_member.id if owner == OwnerType.CLIENT else None,
+                owner_user_id=access.user.id if owner == OwnerType.WORKER else None,
+                owner_name=rng.choice(["Woningcorporatie", "Schuldhulpverlening", "Buurvrouw", "Broer"])
+                if owner in (OwnerType.PARTNER, OwnerType.NETWORK)
+                else "",
+                due_date=day + datetime.timedelta(days=14 * (index + 1)),
+                method_code="sociale-activering" if goal.domain_code == "werk" and index == 0 else "",
+            )
+    if rng.random() < 0.85:
+        plan.refresh_from_db(fields=["lock_version"])
+        plan_services.plan_agreement_record(
+            access=access,
+            plan=plan,
+            expected_version=plan.lock_version,
+            discussed_on=day,
+            agreed=True,
+            present_member_ids=[p.id for p in household.members.all() if is_adult(p, day)][:2] or [first_member.id],
+            client_comment=rng.choice(["Fijn dat we alles op een rij hebben.", "Eerst de huur, dan de rest.", ""]),
+        )
+    return plan
+
+
+def _evaluate_plan(rng: random.Random, access: AccessContext, plan: Plan, day: datetime.date) -> None:
+    measurement = Measurement.objects.filter(
+        household=plan.household, instrument_code="integrale-nulmeting", moment=1
+    ).first()
+    if measurement is None:
+        return
+    plan.refresh_from_db()
+    outcomes = {
+        goal.id: rng.choices(
+            [
+                (GoalOutcome.ACHIEVED, "Gelukt"),
+                (GoalOutcome.PARTLY, "Op de goede weg"),
+                (GoalOutcome.NOT_ACHIEVED, "Nog niet gelukt"),
+            ],
+            weights=[45, 35, 20],
+        )[0]
+        for goal in plan.goals.all()
+    }
+    plan_services.plan_evaluate(
+        access=access,
+        plan=plan,
+        expected_version=plan.lock_version,
+        measurement_id=measurement.id,
+        outcomes=outcomes,
+        next_evaluation_date=day + datetime.timedelta(days=90),
+        evaluated_on=day,
+    )
+
+
+CLIENT_WORDS = {
+    "wonen": ["We willen niet uit huis gezet worden.", "Een huis waar de kinderen rustig kunnen slapen."],
+    "financien": ["Ik wil weer rustig de brievenbus open kunnen doen.", "Geen schulden meer die groeien."],
+    "werk": ["Ik wil weer iets doen, ergens bij horen.", "Ik wil mijn eigen geld verdienen."],
+    "sociaal-netwerk": ["Dat iemand even langskomt als het niet goed gaat."],
+    "algemeen": ["Dat het weer rustig wordt thuis.", "Zelf weer de baas zijn over ons leven."],
+}
+ACTIONS = {
+    "wonen": ["Gesprek met de woningcorporatie over een betalingsregeling", "Urgentieaanvraag indienen"],
+    "financien": ["Aanmelding schuldhulpverlening invullen", "Samen de post doornemen"],
+    "werk": ["Kennismaken bij het activeringscentrum", "Vrijwilligerswerk zoeken in de wijk"],
+    "algemeen": ["Huisbezoek en nieuwe afspraak maken", "Buurvrouw vragen om mee te gaan"],
+}
+
+
 def _members(rng: random.Random, surname: str, today: datetime.date) -> list[services.MemberData]:
     def born(min_age: int, max_age: int) -> datetime.date:
         return today - datetime.timedelta(days=rng.randrange(min_age * 365, max_age * 365))
@@ -361,6 +496,7 @@ def _advance_status(
         HouseholdStatus.IN_PROGRESS: "Plan met het gezin besproken en afgesproken",
     }
     baseline: Baseline = {}
+    plan: Plan | None = None
     for status in path[:steps]:
         day = min(today, day + datetime.timedelta(days=rng.randrange(3, 14)))
         if status == HouseholdStatus.PLAN:
@@ -368,9 +504,13 @@ def _advance_status(
         services.household_status_change(
             access=access, household=household, to_status=status, reason=reasons[status], date=day
         )
+        if status == HouseholdStatus.PLAN:
+            plan = _make_plan(rng, access, household, day)
     if baseline and steps == len(path) and (today - day).days > 30:
         follow_up_day = min(today, day + datetime.timedelta(days=rng.randrange(30, 60)))
         _take_follow_up(rng, access, household, baseline, follow_up_day)
+        if plan is not None:
+            _evaluate_plan(rng, access, plan, follow_up_day)
         day = follow_up_day
     if age > 120 and rng.random() < 0.25:
         day = min(today, day + datetime.timedelta(days=rng.randrange(30, 90)))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkkracht.households.models import OPEN_STATUSES, Contact, Household, HouseholdStatus, Person, Task, TaskStatus
+from wijkkracht.plans.models import Plan, PlanStatus
 from wijkkracht.privacy.access import AccessContext, visible_households
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record, access_log_record_many
@@ -56,19 +57,23 @@ def with_caseload_figures(queryset: QuerySet[Household], today: datetime.date) -
     open_tasks = Task.objects.filter(household=OuterRef("pk"), status=TaskStatus.OPEN)
     last_contact = Contact.objects.filter(household=OuterRef("pk")).order_by("-date").values("date")[:1]
     members = Person.objects.filter(household=OuterRef("pk")).values("household").annotate(c=Count("id")).values("c")
+    evaluation = Plan.objects.filter(household=OuterRef("pk"), status=PlanStatus.ACTIVE).values("evaluation_date")[:1]
     return queryset.select_related("team", "wijk", "contact_person").annotate(
         last_contact_date=Subquery(last_contact),
         open_task_count=_count_subquery(open_tasks),
         overdue_task_count=_count_subquery(open_tasks.filter(due_date__lt=today)),
         member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)),
+        plan_evaluation_date=Subquery(evaluation),
     )
 
 
 def overdue_condition(today: datetime.date, contact_norm_days: int) -> Q:
-    """Overdue: an open task past its date, or no contact within the municipality's contact norm."""
+    """Overdue: an open task past its date, a plan evaluation past its date, or no contact within the
+    municipality's contact norm."""
     cutoff = today - datetime.timedelta(days=contact_norm_days)
     return (
         Q(overdue_task_count__gt=0)
+        | Q(plan_evaluation_date__lt=today)
         | Q(last_contact_date__lt=cutoff)
         | Q(last_contact_date__isnull=True, registered_on__lt=cutoff)
     )
@@ -167,6 +172,9 @@ def household_is_overdue(household: Household, today: datetime.date, contact_nor
     cutoff = today - datetime.timedelta(days=contact_norm_days)
     last_contact = getattr(household, "last_contact_date", None)
     if getattr(household, "overdue_task_count", 0) > 0:
+        return True
+    evaluation = getattr(household, "plan_evaluation_date", None)
+    if evaluation is not None and evaluation < today:
         return True
     if last_contact is None:
         return household.registered_on < cutoff
