@@ -1,5 +1,6 @@
 """Plan pages. Each view parses input, calls one selector or service, and renders."""
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,9 @@ from wijkkracht.plans.forms import (
 )
 from wijkkracht.plans.models import ActionStatus, Plan
 from wijkkracht.privacy.access import AccessContext
+
+#: A plan is short-term support: the first evaluation is proposed after three months.
+DEFAULT_EVALUATION_DAYS = 90
 
 
 def _plan(request: HttpRequest, household_id: int, plan_id: int, log: bool = False) -> tuple[AccessContext, Plan]:
@@ -68,7 +72,9 @@ def plan_home(request: HttpRequest, household_id: int) -> HttpResponse:
         return redirect("plans:detail", household_id=household.id, plan_id=active)
     today = timezone.localdate()
     form = PlanStartForm(
-        request.POST or None, household=household, initial={"plan_date": today, "evaluation_date": today.replace(day=1)}
+        request.POST or None,
+        household=household,
+        initial={"plan_date": today, "evaluation_date": today + datetime.timedelta(days=DEFAULT_EVALUATION_DAYS)},
     )
     if request.method == "POST" and form.is_valid():
         try:
