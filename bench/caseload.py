@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 3000])
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     args = parser.parse_args()
 
@@ -41,6 +41,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from wijkkracht.households.models import Contact, Household
+    from wijkkracht.plans.models import Plan
 
     setup_test_environment()
     settings.DEBUG = True  # count queries
@@ -53,12 +54,20 @@ def main() -> None:
         client = Client()
         client.login(username="ilse", password="wijkkracht-demo")
         household = Household.objects.filter(team__memberships__user__username="ilse").order_by("id").last()
+        plan = (
+            Plan.objects.filter(household__team__memberships__user__username="ilse", status="active")
+            .order_by("id")
+            .last()
+        )
         pages = {
             "team caseload": "/huishoudens/team/",
             "team caseload, overdue, sorted": "/huishoudens/team/?overdue=1&sort=-open_tasks",
             "my households": "/huishoudens/mijn/",
             "household page": f"/huishoudens/{household.id}/",
             "API caseload": "/api/v1/households/",
+            "plan page": f"/huishoudens/{plan.household_id}/plan/{plan.id}/",
+            "progress page (SVG pictures)": f"/huishoudens/{plan.household_id}/voortgang/",
+            "household page with plan and pictures": f"/huishoudens/{plan.household_id}/",
         }
         for name, url in pages.items():
             timings, queries = [], 0
