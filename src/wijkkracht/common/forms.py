@@ -1,7 +1,11 @@
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 
 def apply_service_errors(
@@ -31,3 +35,26 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def service_form_response(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[dict[str, Any]], object],
+    success_message: str,
+    success_url: str,
+    template: str,
+    context: Mapping[str, object],
+) -> HttpResponse:
+    """The life of a form page: on a valid POST call the service; its refusal lands on the fields, its
+    success becomes a message and a redirect. Every page that writes through a service uses this."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url)
+    return render(request, template, {"form": form, **context})

@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkkracht.common.decorators import case_worker_required
-from wijkkracht.common.forms import apply_service_errors
+from wijkkracht.common.forms import apply_service_errors, service_form_response
 from wijkkracht.diagnosis import selectors, services
 from wijkkracht.diagnosis.forms import MeasurementStartForm, ScoresForm, WorkWaiverForm
 from wijkkracht.diagnosis.progress import progress_between
@@ -111,13 +112,12 @@ def work_waiver(request: HttpRequest, household_id: int, person_id: int) -> Http
     person = household.members.filter(id=person_id).first()
     if person is None:
         raise Http404(_("Member not found."))
-    form = WorkWaiverForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.work_score_waiver_record(access=access, person=person, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The reason has been recorded."))
-            return redirect("households:detail", household_id=household.id)
-    return render(request, "diagnosis/work_waiver.html", {"form": form, "household": household, "person": person})
+    return service_form_response(
+        request,
+        WorkWaiverForm(request.POST or None),
+        save=lambda data: services.work_score_waiver_record(access=access, person=person, reason=data["reason"]),
+        success_message=_("The reason has been recorded."),
+        success_url=reverse("households:detail", args=[household.id]),
+        template="diagnosis/work_waiver.html",
+        context={"household": household, "person": person},
+    )

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkkracht.accounts.models import User
 from wijkkracht.common.decorators import case_worker_required
-from wijkkracht.common.forms import apply_service_errors
+from wijkkracht.common.forms import apply_service_errors, service_form_response
 from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors, services
 from wijkkracht.households.forms import (
@@ -133,15 +134,15 @@ def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = selectors.household_get_for_update(access=access, household_id=household_id)
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_member_add(access=access, household=household, member=form.to_member())
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The member has been added."))
-            return redirect("households:detail", household_id=household.id)
-    return render(request, "households/member_form.html", {"form": form, "household": household})
+    return service_form_response(
+        request,
+        form,
+        save=lambda _data: services.household_member_add(access=access, household=household, member=form.to_member()),
+        success_message=_("The member has been added."),
+        success_url=reverse("households:detail", args=[household.id]),
+        template="households/member_form.html",
+        context={"household": household},
+    )
 
 
 @case_worker_required
@@ -180,23 +181,22 @@ def status_change(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = selectors.household_get_for_update(access=access, household_id=household_id)
     form = StatusChangeForm(request.POST or None, household=household, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.household_status_change(
-                access=access,
-                household=household,
-                to_status=data["to_status"],
-                reason=data["reason"],
-                date=data["date"],
-                regisseur_id=data["regisseur"].id if data["regisseur"] else None,
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The status has been changed."))
-            return redirect("households:detail", household_id=household.id)
-    return render(request, "households/status_form.html", {"form": form, "household": household})
+    return service_form_response(
+        request,
+        form,
+        save=lambda data: services.household_status_change(
+            access=access,
+            household=household,
+            to_status=data["to_status"],
+            reason=data["reason"],
+            date=data["date"],
+            regisseur_id=data["regisseur"].id if data["regisseur"] else None,
+        ),
+        success_message=_("The status has been changed."),
+        success_url=reverse("households:detail", args=[household.id]),
+        template="households/status_form.html",
+        context={"household": household},
+    )
 
 
 @case_worker_required
@@ -204,17 +204,17 @@ def contact_person_assign(request: HttpRequest, household_id: int) -> HttpRespon
     access = AccessContext.from_request(request)
     household = selectors.household_get_for_update(access=access, household_id=household_id)
     form = ContactPersonForm(request.POST or None, household=household)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_contact_person_assign(
-                access=access, household=household, contact_person_id=form.cleaned_data["contact_person"].id
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The contact person has been changed."))
-            return redirect("households:detail", household_id=household.id)
-    return render(request, "households/contact_person_form.html", {"form": form, "household": household})
+    return service_form_response(
+        request,
+        form,
+        save=lambda data: services.household_contact_person_assign(
+            access=access, household=household, contact_person_id=data["contact_person"].id
+        ),
+        success_message=_("The contact person has been changed."),
+        success_url=reverse("households:detail", args=[household.id]),
+        template="households/contact_person_form.html",
+        context={"household": household},
+    )
 
 
 @require_POST

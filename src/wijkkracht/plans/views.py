@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkkracht.common.decorators import case_worker_required
-from wijkkracht.common.forms import apply_service_errors
+from wijkkracht.common.forms import apply_service_errors, service_form_response
 from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.plans import selectors, services
@@ -51,15 +52,15 @@ def _to_plan(plan: Plan) -> HttpResponse:
 def _form_page(
     request: HttpRequest, form: forms.Form, plan: Plan, title: str, save: Callable[[dict[str, Any]], object], done: str
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, done)
-            return _to_plan(plan)
-    return render(request, "plans/form.html", {"form": form, "plan": plan, "household": plan.household, "title": title})
+    return service_form_response(
+        request,
+        form,
+        save=save,
+        success_message=done,
+        success_url=reverse("plans:detail", args=[plan.household_id, plan.id]),
+        template="plans/form.html",
+        context={"plan": plan, "household": plan.household, "title": title},
+    )
 
 
 @case_worker_required
