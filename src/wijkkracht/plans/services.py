@@ -493,7 +493,8 @@ def plan_evaluate(
             baseline=measurement,
             created_by=access.user,
         )
-        Goal.objects.bulk_create(
+        carried = [goal for goal in goals if goal.outcome != GoalOutcome.ACHIEVED]
+        copies = Goal.objects.bulk_create(
             [
                 Goal(
                     plan=next_plan,
@@ -509,8 +510,25 @@ def plan_evaluate(
                     deadline=max(goal.deadline, next_evaluation_date),
                     priority=goal.priority,
                 )
-                for goal in goals
-                if goal.outcome != GoalOutcome.ACHIEVED
+                for goal in carried
+            ]
+        )
+        # A working element accepted earlier goes on with its goal, so it is not suggested again.
+        accepted = {s.goal_id: s for s in plan.suggestions.filter(status=SuggestionStatus.ACCEPTED, goal__in=carried)}
+        Suggestion.objects.bulk_create(
+            [
+                Suggestion(
+                    plan=next_plan,
+                    rule_code=accepted[old.id].rule_code,
+                    domain_code=accepted[old.id].domain_code,
+                    text=accepted[old.id].text,
+                    status=SuggestionStatus.ACCEPTED,
+                    decided_by=accepted[old.id].decided_by,
+                    decided_at=accepted[old.id].decided_at,
+                    goal=new,
+                )
+                for old, new in zip(carried, copies, strict=True)
+                if old.id in accepted
             ]
         )
         _add_suggestions(next_plan, plan.household)

@@ -329,3 +329,25 @@ def test_every_change_is_access_logged(world):
         ("create", "plan 1"),
         ("update", "plan: doel toegevoegd: Huurachterstand oplossen"),
     ]
+
+
+def test_an_accepted_suggestion_goes_on_with_its_goal_and_is_not_offered_again(world):
+    measurement = household_with_diagnosis(world)
+    plan = start_plan(world)
+    housing = plan.suggestions.get(rule_code="housing-first")
+    goal = add_goal(world, plan, suggestion=housing, priority=True)
+    plan.refresh_from_db()
+    next_plan = services.plan_evaluate(
+        access=world.access(),
+        plan=plan,
+        expected_version=plan.lock_version,
+        measurement_id=measurement.id,
+        outcomes={goal.id: (GoalOutcome.NOT_ACHIEVED, "Wachtlijst")},
+        next_evaluation_date=TODAY() + datetime.timedelta(days=30),
+    )
+    carried = next_plan.suggestions.get(rule_code="housing-first")
+    assert carried.status == SuggestionStatus.ACCEPTED and carried.goal == next_plan.goals.get()
+    assert set(next_plan.suggestions.filter(status="open").values_list("rule_code", flat=True)) == {
+        "debt-help-registration",
+        "care-and-work-together",
+    }
