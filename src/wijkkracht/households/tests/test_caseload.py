@@ -133,3 +133,29 @@ def test_my_households_of_a_regisseur_are_those_handed_over_to_them(world, clien
     HouseholdFactory(team=world.team, status=HouseholdStatus.HANDED_OVER, name="Ander")
     client.force_login(world.regisseur)
     assert [h.name for h in client.get("/huishoudens/mijn/").context["page"].object_list] == ["Overgedragen"]
+
+
+def test_the_overdue_badge_and_the_overdue_filter_agree(world):
+    """The rule exists twice (SQL for the filter, Python for the badge); they must say the same."""
+    from wijkkracht.households.models import Household
+    from wijkkracht.households.selectors import household_is_overdue, overdue_condition, with_caseload_figures
+    from wijkkracht.plans.tests.helpers import start_plan
+
+    today = TODAY()
+    for days_ago, contact_days_ago, task_due_in in [
+        (60, None, None),
+        (60, 20, None),
+        (3, None, None),
+        (30, 1, -2),
+        (30, 1, 3),
+    ]:
+        household = HouseholdFactory(team=world.team, registered_on=today - datetime.timedelta(days=days_ago))
+        if contact_days_ago is not None:
+            ContactFactory(household=household, date=today - datetime.timedelta(days=contact_days_ago))
+        if task_due_in is not None:
+            TaskFactory(household=household, due_date=today + datetime.timedelta(days=task_due_in))
+    start_plan(world, plan_date=today - datetime.timedelta(days=40), evaluation_date=today - datetime.timedelta(days=1))
+    annotated = with_caseload_figures(Household.objects.all(), today)
+    by_sql = set(annotated.filter(overdue_condition(today, 14)).values_list("id", flat=True))
+    by_python = {h.id for h in annotated if household_is_overdue(h, today, 14)}
+    assert by_sql == by_python and 0 < len(by_sql) < annotated.count()
