@@ -20,7 +20,7 @@ from wijkkracht.diagnosis.models import (
 )
 from wijkkracht.households.models import Household, Person
 from wijkkracht.instruments.registry import instrument_catalogue
-from wijkkracht.privacy.access import AccessContext, can_work_with_cases
+from wijkkracht.privacy.access import AccessContext, require_case_worker
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record
 
@@ -29,11 +29,6 @@ from wijkkracht.privacy.services import access_log_record
 class ScoreInput:
     value: int | None
     note: str = ""
-
-
-def _require_case_worker(access: AccessContext) -> None:
-    if not can_work_with_cases(access.user):
-        raise ValidationError(_("Your role does not give access to case files."), code="no_case_access")
 
 
 def _subject_filter(household: Household, person: Person | None, instrument_code: str) -> dict[str, object]:
@@ -53,7 +48,7 @@ def measurement_start(
     scores: Mapping[str, ScoreInput] | None = None,
 ) -> Measurement:
     """Open the next measurement (0-meting first, then 1-meting, …) for a household or one member."""
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     version = instrument_catalogue().get(instrument_code)
     person: Person | None = None
@@ -151,7 +146,7 @@ def measurement_scores_save(
     *, access: AccessContext, measurement: Measurement, scores: Mapping[str, ScoreInput]
 ) -> Measurement:
     """Save (part of) the scores of a draft; a value of None clears that domain."""
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     if measurement.is_complete:
         errors.add("status", _("A complete measurement cannot be changed; take a new measurement instead."))
@@ -168,7 +163,7 @@ def measurement_scores_save(
 
 def measurement_complete(*, access: AccessContext, measurement: Measurement) -> Measurement:
     """Only a measurement with a score for every domain counts in progress and pictures."""
-    _require_case_worker(access)
+    require_case_worker(access.user)
     if measurement.is_complete:
         raise ValidationError({"status": _("This measurement is already complete.")})
     definition = measurement.instrument.parsed
@@ -195,7 +190,7 @@ def measurement_complete(*, access: AccessContext, measurement: Measurement) -> 
 
 
 def work_score_waiver_record(*, access: AccessContext, person: Person, reason: str) -> WorkScoreWaiver:
-    _require_case_worker(access)
+    require_case_worker(access.user)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason why work is not scored for this member.")})
     if len(reason) > 500:

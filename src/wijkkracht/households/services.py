@@ -35,7 +35,7 @@ from wijkkracht.households.models import (
     Task,
     TaskStatus,
 )
-from wijkkracht.privacy.access import AccessContext, can_work_with_cases, coordinated_teams_of, teams_of
+from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, require_case_worker, teams_of
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record
 from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
@@ -50,11 +50,6 @@ class MemberData:
     date_of_birth: datetime.date
     role: str
     bsn: str = ""
-
-
-def _require_case_worker(user: User) -> None:
-    if not can_work_with_cases(user):
-        raise ValidationError(_("Your role does not give access to case files."), code="no_case_access")
 
 
 def _validate_member(errors: ErrorCollector, prefix: str, member: MemberData) -> None:
@@ -97,7 +92,7 @@ def household_register(
     """Register a household with its members; the registering worker is the contact person unless the
     coordinator names another member of the team."""
     user = access.user
-    _require_case_worker(user)
+    require_case_worker(user)
     errors = ErrorCollector()
     registered_on = registered_on or timezone.localdate()
 
@@ -198,7 +193,7 @@ def household_register(
 
 
 def household_member_add(*, access: AccessContext, household: Household, member: MemberData) -> Person:
-    _require_case_worker(access.user)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     _validate_member(errors, "", member)
     if member.bsn and household.members.filter(bsn=member.bsn).exists():
@@ -227,7 +222,7 @@ def household_status_change(
     regisseur_id: int | None = None,
 ) -> Household:
     """Move a household along its lifecycle; a handover names the second-line case director."""
-    _require_case_worker(access.user)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     date = date or timezone.localdate()
     current = HouseholdStatus(household.status)
@@ -346,7 +341,7 @@ def contact_log(
 ) -> Contact:
     """Log a contact. A no-show creates a follow-up for the contact person within the municipality's
     norm of working days, so the team stays close ("dicht erop zitten")."""
-    _require_case_worker(access.user)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     if not household.is_open:
         errors.add("household", _("This household is closed or handed over; no new contacts can be logged."))
@@ -395,7 +390,7 @@ def contact_log(
 
 
 def task_complete(*, access: AccessContext, task: Task) -> Task:
-    _require_case_worker(access.user)
+    require_case_worker(access.user)
     if task.status == TaskStatus.DONE:
         raise ValidationError({"status": _("This task has already been completed.")})
     with transaction.atomic():

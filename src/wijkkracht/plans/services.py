@@ -31,14 +31,9 @@ from wijkkracht.plans.models import (
     WorkGoalReason,
 )
 from wijkkracht.plans.rules import matching_rules
-from wijkkracht.privacy.access import AccessContext, can_work_with_cases
+from wijkkracht.privacy.access import AccessContext, require_case_worker
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record
-
-
-def _require_case_worker(access: AccessContext) -> None:
-    if not can_work_with_cases(access.user):
-        raise ValidationError(_("Your role does not give access to case files."), code="no_case_access")
 
 
 def _record_change(access: AccessContext, plan: Plan, expected_version: int, summary: str) -> None:
@@ -82,7 +77,7 @@ def plan_start(
     baseline_id: int | None = None,
 ) -> Plan:
     """Start the household's plan; the working elements that apply are offered as suggestions."""
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     if not household.is_open:
         errors.add("household", _("This household is closed or handed over; it gets no new plan."))
@@ -131,7 +126,7 @@ def _add_suggestions(plan: Plan, household: Household) -> int:
 
 def plan_suggestions_refresh(*, access: AccessContext, plan: Plan, expected_version: int) -> int:
     """Look again after new measurements or contacts; only working elements not offered before are added."""
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     _require_active(errors, plan)
     errors.raise_if_any()
@@ -204,7 +199,7 @@ def goal_add(
     priority: bool = False,
     suggestion: Suggestion | None = None,
 ) -> Goal:
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     _require_active(errors, plan)
     _validate_goal(
@@ -253,7 +248,7 @@ def goal_add(
 def suggestion_dismiss(
     *, access: AccessContext, suggestion: Suggestion, expected_version: int, reason: str
 ) -> Suggestion:
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     _require_active(errors, suggestion.plan)
     if suggestion.status != SuggestionStatus.OPEN:
@@ -287,7 +282,7 @@ def action_add(
     method_code: str = "",
 ) -> Action:
     """An action under a goal, with who carries it out; a method with steps adds them as a checklist."""
-    _require_case_worker(access)
+    require_case_worker(access.user)
     plan = goal.plan
     errors = ErrorCollector()
     _require_active(errors, plan)
@@ -346,7 +341,7 @@ def action_update(
     status: str | None = None,
     done_steps: Sequence[int] | None = None,
 ) -> Action:
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     _require_active(errors, action.goal.plan)
     if status is not None and status not in ActionStatus.values:
@@ -385,7 +380,7 @@ def plan_agreement_record(
     client_comment: str,
 ) -> Plan:
     """The plan is the household's: record when it was discussed, who was there, and what they said."""
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     _require_active(errors, plan)
     with errors.field("discussed_on"):
@@ -418,7 +413,7 @@ def plan_agreement_record(
 def work_goal_reason_record(
     *, access: AccessContext, plan: Plan, expected_version: int, person_id: int, reason: str
 ) -> WorkGoalReason:
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     _require_active(errors, plan)
     if not plan.household.members.filter(id=person_id).exists():
@@ -446,7 +441,7 @@ def plan_evaluate(
 ) -> Plan:
     """Close this version with an outcome per goal and a new measurement, and start the next version
     with the goals that were not (fully) achieved."""
-    _require_case_worker(access)
+    require_case_worker(access.user)
     errors = ErrorCollector()
     _require_active(errors, plan)
     evaluated_on = evaluated_on or timezone.localdate()

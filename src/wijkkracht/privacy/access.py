@@ -7,8 +7,10 @@ officers get aggregates, functional administrators configuration.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from wijkkracht.accounts.models import Role, User
 from wijkkracht.households.models import Household
@@ -34,6 +36,12 @@ class AccessContext:
 
 def can_work_with_cases(user: User) -> bool:
     return user.is_authenticated and user.works_with_cases
+
+
+def require_case_worker(user: User) -> None:
+    """Services refuse case-file writes by roles without case access, whatever the caller checked."""
+    if not can_work_with_cases(user):
+        raise ValidationError(_("Your role does not give access to case files."), code="no_case_access")
 
 
 def teams_of(user: User) -> QuerySet[Team]:
