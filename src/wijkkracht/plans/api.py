@@ -131,6 +131,10 @@ class GoalInputSerializer(VersionedSerializer):
     suggestion = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
+class GoalUpdateSerializer(GoalInputSerializer):
+    goal = serializers.IntegerField()
+
+
 class ActionInputSerializer(VersionedSerializer):
     goal = serializers.IntegerField()
     description = serializers.CharField(max_length=300)
@@ -243,6 +247,18 @@ class PlanViewSet(CaseFileViewSet, mixins.ListModelMixin):
             **data,
         )
         return self._respond(plan.id, status.HTTP_201_CREATED)
+
+    @extend_schema(request=GoalUpdateSerializer, responses=PlanDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="goal-update")
+    def goal_update(self, request: Request, pk: str) -> Response:
+        plan = self._plan(pk)
+        data = self._input(GoalUpdateSerializer, request)
+        goal = plan.goals.filter(id=data.pop("goal")).first()
+        if goal is None:
+            raise serializers.ValidationError({"goal": [_("This goal is not part of this plan.")]})
+        data.pop("suggestion", None)
+        services.goal_update(access=self.access(), goal=goal, person_id=data.pop("person"), **data)
+        return self._respond(plan.id)
 
     @extend_schema(request=ActionInputSerializer, responses={201: PlanDetailSerializer})
     @action(detail=True, methods=["post"])

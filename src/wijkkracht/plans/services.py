@@ -245,6 +245,70 @@ def goal_add(
     return goal
 
 
+def goal_update(
+    *,
+    access: AccessContext,
+    goal: Goal,
+    expected_version: int,
+    domain_code: str,
+    client_words: str,
+    what: str,
+    indicator: str,
+    owner: str,
+    deadline: datetime.date | None,
+    person_id: int | None = None,
+    instrument_code: str = "",
+    instrument_domain: str = "",
+    target_score: int | None = None,
+) -> Goal:
+    """Change a goal of the active version; the same checks as adding one, and the same lock."""
+    require_case_worker(access.user)
+    plan = goal.plan
+    errors = ErrorCollector()
+    _require_active(errors, plan)
+    _validate_goal(
+        errors,
+        plan,
+        domain_code=domain_code,
+        person_id=person_id,
+        client_words=client_words,
+        what=what,
+        indicator=indicator,
+        owner=owner,
+        deadline=deadline,
+        instrument_code=instrument_code,
+        instrument_domain=instrument_domain,
+        target_score=target_score,
+    )
+    errors.raise_if_any()
+    assert deadline is not None
+    with transaction.atomic():
+        goal.domain_code, goal.person_id = domain_code, person_id
+        goal.client_words, goal.what, goal.indicator = client_words.strip(), what.strip(), indicator.strip()
+        goal.owner, goal.deadline = owner.strip(), deadline
+        goal.instrument_code, goal.instrument_domain, goal.target_score = (
+            instrument_code,
+            instrument_domain,
+            target_score,
+        )
+        goal.save(
+            update_fields=[
+                "domain_code",
+                "person",
+                "client_words",
+                "what",
+                "indicator",
+                "owner",
+                "deadline",
+                "instrument_code",
+                "instrument_domain",
+                "target_score",
+            ]
+        )
+        _record_change(access, plan, expected_version, _("goal changed: %(what)s") % {"what": goal.what})
+    return goal
+
+
 def suggestion_dismiss(
     *, access: AccessContext, suggestion: Suggestion, expected_version: int, reason: str
 ) -> Suggestion:

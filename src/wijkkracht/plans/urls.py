@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:household_id>/plan/<int:plan_id>/", views.plan_detail, name="detail"),
     path("<int:household_id>/plan/<int:plan_id>/print/", views.plan_print, name="print"),
     path("<int:household_id>/plan/<int:plan_id>/doelen/nieuw/", views.goal_add, name="goal_add"),
+    path("<int:household_id>/plan/<int:plan_id>/doelen/<int:goal_id>/", views.goal_edit, name="goal_edit"),
     path(
         "<int:household_id>/plan/<int:plan_id>/doelen/<int:goal_id>/acties/nieuw/", views.action_add, name="action_add"
     ),

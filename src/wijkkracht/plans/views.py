@@ -165,6 +165,49 @@ def goal_add(request: HttpRequest, household_id: int, plan_id: int) -> HttpRespo
 
 
 @case_worker_required
+def goal_edit(request: HttpRequest, household_id: int, plan_id: int, goal_id: int) -> HttpResponse:
+    access, plan = _plan(request, household_id, plan_id)
+    goal = selectors.goal_get_for_user(access=access, goal_id=goal_id)
+    if goal.plan_id != plan.id:
+        raise Http404(_("Goal not found."))
+    initial = {
+        "expected_version": plan.lock_version,
+        "domain_code": goal.domain_code,
+        "person": goal.person_id,
+        "client_words": goal.client_words,
+        "what": goal.what,
+        "indicator": goal.indicator,
+        "indicator_domain": f"{goal.instrument_code}:{goal.instrument_domain}" if goal.instrument_code else "",
+        "target_score": goal.target_score,
+        "owner": goal.owner,
+        "deadline": goal.deadline,
+    }
+    form = GoalForm(request.POST or None, household=plan.household, initial=initial)
+
+    def save(data: dict[str, Any]) -> object:
+        instrument_code, _sep, instrument_domain = (data["indicator_domain"] or "").partition(":")
+        return services.goal_update(
+            access=access,
+            goal=goal,
+            expected_version=data["expected_version"],
+            domain_code=data["domain_code"],
+            person_id=data["person"],
+            client_words=data["client_words"],
+            what=data["what"],
+            indicator=data["indicator"],
+            owner=data["owner"],
+            deadline=data["deadline"],
+            instrument_code=instrument_code,
+            instrument_domain=instrument_domain,
+            target_score=data["target_score"],
+        )
+
+    return _form_page(
+        request, form, plan, _("Change goal “%(goal)s”") % {"goal": goal.what}, save, _("The goal has been changed.")
+    )
+
+
+@case_worker_required
 def action_add(request: HttpRequest, household_id: int, plan_id: int, goal_id: int) -> HttpResponse:
     access, plan = _plan(request, household_id, plan_id)
     goal = selectors.goal_get_for_user(access=access, goal_id=goal_id)

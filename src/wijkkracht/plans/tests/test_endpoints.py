@@ -323,3 +323,42 @@ def test_viewing_a_plan_is_access_logged(world, planned, client, api):
         ("view", "plan 1"),
         ("list", "plans (api)"),
     ]
+
+
+def test_goal_can_be_changed_on_the_page_and_through_the_api(world, client, api):
+    plan = start_plan(world)
+    goal = add_goal(world, plan)
+    client.force_login(world.worker)
+    url = f"/huishoudens/{world.household.id}/plan/{plan.id}/doelen/{goal.id}/"
+    form = client.get(url).context["form"]
+    assert form.initial["what"] == goal.what
+    data = {
+        "expected_version": 2,
+        "domain_code": "wonen",
+        "client_words": "x",
+        "what": "Gewijzigd op de pagina",
+        "indicator": "y",
+        "owner": "z",
+        "deadline": TODAY().isoformat(),
+    }
+    assert client.post(url, data).status_code == 302
+    api.force_authenticate(world.worker)
+    response = api.post(
+        f"/api/v1/plans/{plan.id}/goal-update/",
+        data | {"goal": goal.id, "expected_version": 3, "what": "Via de API"},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["goals"][0]["what"] == "Via de API"
+    stale = api.post(
+        f"/api/v1/plans/{plan.id}/goal-update/", data | {"goal": goal.id, "expected_version": 3}, format="json"
+    )
+    assert stale.status_code == 400 and "doel gewijzigd: Via de API" in stale.json()["version"][0]
+    api.force_authenticate(world.other_worker)
+    assert (
+        api.post(
+            f"/api/v1/plans/{plan.id}/goal-update/", data | {"goal": goal.id, "expected_version": 4}, format="json"
+        ).status_code
+        == 404
+    )
+    client.force_login(world.other_worker)
+    assert client.get(url).status_code == 404

@@ -351,3 +351,40 @@ def test_an_accepted_suggestion_goes_on_with_its_goal_and_is_not_offered_again(w
         "debt-help-registration",
         "care-and-work-together",
     }
+
+
+class TestGoalEditing:
+    def test_a_goal_is_changed_with_the_same_checks_and_lock(self, world):
+        plan = start_plan(world)
+        goal = add_goal(world, plan)
+        plan.refresh_from_db()
+        seen_by_both = plan.lock_version
+        fields = {
+            "domain_code": "wonen",
+            "client_words": "Rust",
+            "what": "Nieuwe woning zoeken",
+            "indicator": "Ingeschreven",
+            "owner": "Anna",
+            "deadline": TODAY() + datetime.timedelta(days=10),
+        }
+        services.goal_update(access=world.access(), goal=goal, expected_version=seen_by_both, **fields)
+        goal.refresh_from_db()
+        assert goal.what == "Nieuwe woning zoeken"
+        with pytest.raises(ValidationError) as caught:  # a colleague still on the old version
+            services.goal_update(
+                access=world.access(world.colleague),
+                goal=goal,
+                expected_version=seen_by_both,
+                **fields | {"what": "Iets anders"},
+            )
+        assert "doel gewijzigd: Nieuwe woning zoeken" in messages_of(caught.value)["version"]
+        with pytest.raises(ValidationError) as caught:
+            services.goal_update(
+                access=world.access(),
+                goal=goal,
+                expected_version=seen_by_both + 1,
+                **fields | {"deadline": TODAY() - datetime.timedelta(days=1)},
+            )
+        assert "deadline" in caught.value.error_dict
+        goal.refresh_from_db()
+        assert goal.what == "Nieuwe woning zoeken"
