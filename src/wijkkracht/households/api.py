@@ -123,6 +123,19 @@ class HouseholdInputSerializer(serializers.Serializer):
         return normalise_postcode(value)
 
 
+class HouseholdAddressSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    postcode = serializers.CharField(max_length=7)
+    house_number = serializers.IntegerField(min_value=1)
+    house_number_addition = serializers.CharField(max_length=6, allow_blank=True)
+    street = serializers.CharField(max_length=100, allow_blank=True)
+    city = serializers.CharField(max_length=100, allow_blank=True)
+    wijk = serializers.IntegerField(allow_null=True)
+
+    def validate_postcode(self, value: str) -> str:
+        return normalise_postcode(value)
+
+
 class StatusChangeInputSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=HouseholdStatus.choices)
     reason = serializers.CharField(max_length=500)
@@ -271,6 +284,27 @@ class HouseholdViewSet(CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         written = selectors.household_as_written(household_id=household.id)
         return Response(HouseholdDetailSerializer(written).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=HouseholdAddressSerializer, responses=HouseholdDetailSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Correct name or address; fields left out keep their value. Sending only a new postcode lets
+        the district follow it."""
+        access = self.access()
+        household = selectors.household_get_for_update(access=access, household_id=int(pk))
+        serializer = HouseholdAddressSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        current: dict[str, Any] = {
+            "name": household.name,
+            "postcode": household.postcode,
+            "house_number": household.house_number,
+            "house_number_addition": household.house_number_addition,
+            "street": household.street,
+            "city": household.city,
+            "wijk": None if "postcode" in serializer.validated_data else household.wijk_id,
+        }
+        data = current | dict(serializer.validated_data)
+        services.household_address_update(access=access, household=household, wijk_id=data.pop("wijk"), **data)
+        return Response(HouseholdDetailSerializer(selectors.household_as_written(household_id=household.id)).data)
+
     @extend_schema(request=StatusChangeInputSerializer, responses=HouseholdListSerializer)
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request: Request, pk: str) -> Response:
@@ -318,6 +352,24 @@ class PersonViewSet(CaseFileViewSet, mixins.ListModelMixin):
             selectors.person_list_for_user(access=self.access()), access=self.access(), record_id=int(pk), what="member"
         )
         return Response(PersonSerializer(person).data)
+
+    @extend_schema(request=MemberInputSerializer, responses=PersonSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        access = self.access()
+        person = selectors.record_get_for_user(
+            selectors.person_list_for_user(access=access), access=access, record_id=int(pk), what="member"
+        )
+        serializer = MemberInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        current: dict[str, Any] = {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "date_of_birth": person.date_of_birth,
+            "bsn": person.bsn,
+            "role": person.role,
+        }
+        member = services.MemberData(**(current | dict(serializer.validated_data)))
+        return Response(PersonSerializer(services.person_update(access=access, person=person, member=member)).data)
 
     @extend_schema(request=PersonInputSerializer, responses={201: PersonSerializer})
     def create(self, request: Request) -> Response:

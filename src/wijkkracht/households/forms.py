@@ -21,8 +21,7 @@ from wijkkracht.privacy.access import coordinated_teams_of
 from wijkkracht.teams.models import Team, Wijk
 
 
-class HouseholdRegisterForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"), empty_label=None)
+class HouseholdAddressForm(forms.Form):
     name = forms.CharField(label=_("Household name"), max_length=100, help_text=_("Usually the family name."))
     postcode = forms.CharField(label=_("Postcode"), max_length=7, help_text=_("For example 1234 AB."))
     house_number = forms.IntegerField(label=_("House number"), min_value=1)
@@ -35,6 +34,13 @@ class HouseholdRegisterForm(forms.Form):
         required=False,
         empty_label=_("Derive from postcode"),
     )
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data["postcode"])
+
+
+class HouseholdRegisterForm(HouseholdAddressForm):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"), empty_label=None)
     intake_channel = forms.ChoiceField(label=_("Came in through"), choices=IntakeChannel.choices)
     contact_person = forms.ModelChoiceField(
         queryset=User.objects.none(),
@@ -59,9 +65,6 @@ class HouseholdRegisterForm(forms.Form):
         contact_field.queryset = User.objects.filter(
             memberships__team__in=coordinated, is_active=True, role__in=[Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR]
         ).distinct()
-
-    def clean_postcode(self) -> str:
-        return normalise_postcode(self.cleaned_data["postcode"])
 
 
 class MemberForm(forms.Form):

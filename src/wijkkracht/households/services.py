@@ -113,17 +113,7 @@ def household_register(
     with errors.field("registered_on"):
         validate_not_future(registered_on)
 
-    wijk = None
-    if wijk_id is not None:
-        wijk = Wijk.objects.filter(id=wijk_id).first()
-        if wijk is None:
-            errors.add("wijk", _("Unknown district."))
-    elif normalised_postcode:
-        area = WijkPostcode.objects.select_related("wijk").filter(digits=normalised_postcode[:4]).first()
-        if area is None:
-            errors.add("wijk", _("This postcode does not lie in a known district: choose the district."))
-        else:
-            wijk = area.wijk
+    wijk = _wijk_for(errors, wijk_id, normalised_postcode)
 
     contact_person = user
     if contact_person_id is not None and contact_person_id != user.id:
@@ -190,6 +180,87 @@ def household_register(
             what=f"household with {len(members)} members",
         )
     return household
+
+
+def household_address_update(
+    *,
+    access: AccessContext,
+    household: Household,
+    name: str,
+    postcode: str,
+    house_number: int,
+    house_number_addition: str = "",
+    street: str = "",
+    city: str = "",
+    wijk_id: int | None = None,
+) -> Household:
+    """Correct the name or address; the district follows the new postcode unless one is chosen."""
+    require_case_worker(access.user)
+    errors = ErrorCollector()
+    if not name.strip():
+        errors.add("name", _("Enter a name for the household."))
+    normalised_postcode = ""
+    with errors.field("postcode"):
+        normalised_postcode = normalise_postcode(postcode)
+    if house_number < 1:
+        errors.add("house_number", _("The house number must be at least 1."))
+    if len(house_number_addition) > 6:
+        errors.add("house_number_addition", _("An addition has at most six characters."))
+    wijk = _wijk_for(errors, wijk_id, normalised_postcode)
+    errors.raise_if_any()
+    assert wijk is not None
+    with transaction.atomic():
+        household.name = name.strip()
+        household.postcode = normalised_postcode
+        household.house_number = house_number
+        household.house_number_addition = house_number_addition.strip().upper()
+        household.street, household.city, household.wijk = street.strip(), city.strip(), wijk
+        household.save(
+            update_fields=[
+                "name",
+                "postcode",
+                "house_number",
+                "house_number_addition",
+                "street",
+                "city",
+                "wijk",
+                "updated_at",
+            ]
+        )
+        access_log_record(access=access, household_id=household.id, action=AccessAction.UPDATE, what="address")
+    return household
+
+
+def _wijk_for(errors: ErrorCollector, wijk_id: int | None, postcode: str) -> Wijk | None:
+    """The chosen district, or the one the postcode lies in."""
+    if wijk_id is not None:
+        wijk = Wijk.objects.filter(id=wijk_id).first()
+        if wijk is None:
+            errors.add("wijk", _("Unknown district."))
+        return wijk
+    if not postcode:
+        return None
+    area = WijkPostcode.objects.select_related("wijk").filter(digits=postcode[:4]).first()
+    if area is None:
+        errors.add("wijk", _("This postcode does not lie in a known district: choose the district."))
+        return None
+    return area.wijk
+
+
+def person_update(*, access: AccessContext, person: Person, member: MemberData) -> Person:
+    """Correct a member's details, with the same checks as registering them."""
+    require_case_worker(access.user)
+    errors = ErrorCollector()
+    _validate_member(errors, "", member)
+    if member.bsn and person.household.members.filter(bsn=member.bsn).exclude(id=person.id).exists():
+        errors.add("bsn", _("This BSN is already registered in this household."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        person.first_name, person.last_name = member.first_name.strip(), member.last_name.strip()
+        person.date_of_birth, person.bsn, person.role = member.date_of_birth, member.bsn, member.role
+        person.save(update_fields=["first_name", "last_name", "date_of_birth", "bsn", "role"])
+        access_log_record(access=access, household_id=person.household_id, action=AccessAction.UPDATE, what="member")
+    return person
 
 
 def household_member_add(*, access: AccessContext, household: Household, member: MemberData) -> Person:

@@ -4,7 +4,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from wijkkracht.households.forms import (
     BaseMemberFormSet,
     ContactForm,
     ContactPersonForm,
+    HouseholdAddressForm,
     HouseholdRegisterForm,
     MemberForm,
     MemberFormSet,
@@ -126,6 +127,68 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "can_reassign": household.is_open and household.team in coordinated_teams_of(user),
             "overview": diagnosis_overview(household=household),
         },
+    )
+
+
+@case_worker_required
+def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    household = selectors.household_get_for_update(access=access, household_id=household_id)
+    initial = {
+        "name": household.name,
+        "postcode": household.postcode,
+        "house_number": household.house_number,
+        "house_number_addition": household.house_number_addition,
+        "street": household.street,
+        "city": household.city,
+        "wijk": household.wijk_id,
+    }
+    return service_form_response(
+        request,
+        HouseholdAddressForm(request.POST or None, initial=initial),
+        save=lambda data: services.household_address_update(
+            access=access,
+            household=household,
+            name=data["name"],
+            postcode=data["postcode"],
+            house_number=data["house_number"],
+            house_number_addition=data["house_number_addition"],
+            street=data["street"],
+            city=data["city"],
+            wijk_id=data["wijk"].id if data["wijk"] else None,
+        ),
+        success_message=_("The household's details have been changed."),
+        success_url=reverse("households:detail", args=[household.id]),
+        template="households/form.html",
+        context={"household": household, "title": _("Change name and address")},
+    )
+
+
+@case_worker_required
+def member_edit(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    household = selectors.household_get_for_update(access=access, household_id=household_id)
+    person = household.members.filter(id=person_id).first()
+    if person is None:
+        raise Http404(_("Member not found."))
+    form = MemberForm(
+        request.POST or None,
+        initial={
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "date_of_birth": person.date_of_birth,
+            "bsn": person.bsn,
+            "role": person.role,
+        },
+    )
+    return service_form_response(
+        request,
+        form,
+        save=lambda _data: services.person_update(access=access, person=person, member=form.to_member()),
+        success_message=_("The member's details have been changed."),
+        success_url=reverse("households:detail", args=[household.id]),
+        template="households/form.html",
+        context={"household": household, "title": _("Change details of %(name)s") % {"name": person.full_name}},
     )
 
 

@@ -186,3 +186,23 @@ def test_schema_and_docs_are_served(world, client):
     assert schema.status_code == 200 and b"/api/v1/households/" in schema.content
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"cdn" not in docs.content.lower()
+
+
+def test_patch_address_and_member(world, api):
+    api.force_authenticate(world.worker)
+    response = api.patch(
+        f"/api/v1/households/{world.household.id}/", {"house_number": 42, "street": "Dorpsstraat"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["house_number"] == 42 and response.json()["name"] == "Jansen"
+    assert api.patch(f"/api/v1/households/{world.household.id}/", {"postcode": "XX"}, format="json").status_code == 400
+    anna = world.household.members.get()
+    member = api.patch(f"/api/v1/persons/{anna.id}/", {"first_name": "Annie"}, format="json")
+    assert member.status_code == 200 and member.json()["first_name"] == "Annie" and member.json()["role"] == "parent"
+    future = api.patch(f"/api/v1/persons/{anna.id}/", {"date_of_birth": "2999-01-01"}, format="json")
+    assert future.status_code == 400 and "toekomst" in future.json()["date_of_birth"][0]
+    api.force_authenticate(world.other_worker)
+    assert api.patch(f"/api/v1/households/{world.household.id}/", {"house_number": 1}, format="json").status_code == 404
+    assert api.patch(f"/api/v1/persons/{anna.id}/", {"first_name": "X"}, format="json").status_code == 404
+    world.household.refresh_from_db()
+    anna.refresh_from_db()
+    assert world.household.house_number == 42 and anna.first_name == "Annie"

@@ -86,6 +86,11 @@ def test_every_case_page_is_accessible(world, page):
         f"/huishoudens/{household.id}/leden/nieuw/",
         f"/huishoudens/{household.id}/status/",
         f"/huishoudens/{household.id}/aanspreekpunt/",
+        f"/huishoudens/{household.id}/wijzigen/",
+        f"/huishoudens/{household.id}/leden/{household.members.get().id}/",
+        f"/huishoudens/{household.id}/metingen/nieuw/",
+        f"/huishoudens/{household.id}/voortgang/",
+        f"/huishoudens/{household.id}/plan/",
         "/huishoudens/999999/",
         "/overzicht/",
     ]:

@@ -143,3 +143,46 @@ def test_coordinator_lands_on_the_team_and_policy_officer_on_the_overview(world,
     assert client.get("/").url == "/overzicht/"
     client.force_login(world.worker)
     assert client.get("/").url == "/huishoudens/mijn/"
+
+
+def test_correct_the_address_and_the_district_follows_the_postcode(world, client):
+    from wijkkracht.teams.tests.factories import WijkPostcodeFactory
+
+    other_area = WijkPostcodeFactory(digits="7777")
+    client.force_login(world.worker)
+    url = f"/huishoudens/{world.household.id}/wijzigen/"
+    assert client.get(url).context["form"].initial["name"] == "Jansen"
+    response = client.post(url, {"name": "Jansen-de Vries", "postcode": "7777 zz", "house_number": "9"})
+    assert response.status_code == 302
+    world.household.refresh_from_db()
+    assert (world.household.name, world.household.postcode, world.household.wijk) == (
+        "Jansen-de Vries",
+        "7777ZZ",
+        other_area.wijk,
+    )
+    bad = client.post(url, {"name": "", "postcode": "12", "house_number": "0"})
+    assert {"name", "postcode", "house_number"} <= set(bad.context["form"].errors)
+    world.household.refresh_from_db()
+    assert world.household.name == "Jansen-de Vries"
+
+
+def test_correct_a_member_with_the_same_checks(world, client):
+    anna = world.household.members.get()
+    client.force_login(world.worker)
+    url = f"/huishoudens/{world.household.id}/leden/{anna.id}/"
+    data = {
+        "first_name": "Anna",
+        "last_name": "Jansen",
+        "date_of_birth": "1985-03-14",
+        "role": "parent",
+        "bsn": "123456789",
+    }
+    assert "elfproef" in client.post(url, data).context["form"].errors["bsn"][0]
+    assert client.post(url, data | {"bsn": "111222333", "first_name": "Annie"}).status_code == 302
+    anna.refresh_from_db()
+    assert (anna.first_name, anna.bsn) == ("Annie", "111222333")
+    client.force_login(world.other_worker)
+    assert client.get(url).status_code == 404
+    assert client.post(url, data | {"first_name": "Hacked"}).status_code == 404
+    anna.refresh_from_db()
+    assert anna.first_name == "Annie"

@@ -94,5 +94,12 @@ def test_accept_a_suggestion_add_a_goal_with_two_actions_agree_and_print(page):
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 
     plan = Plan.objects.get(household=household)
+    for url in (
+        f"/huishoudens/{household.id}/plan/{plan.id}/doelen/{plan.goals.get().id}/",
+        f"/huishoudens/{household.id}/plan/{plan.id}/geen-werkdoel/",
+        f"/huishoudens/{household.id}/plan/{plan.id}/evaluatie/",
+    ):
+        page.goto(url)
+        assert_accessible(page)
     assert plan.agreed_on is not None and plan.goals.get().actions.count() == 2
     assert plan.suggestions.get(rule_code="housing-first").status == "accepted"
