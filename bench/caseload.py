@@ -91,10 +91,10 @@ def main() -> None:
         rows.append((size, Contact.objects.count(), "(demo build, seconds)", build_seconds * 1000, 0.0, 0))
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     engine = connection.vendor
+    title = {"sqlite": "SQLite (default)", "postgresql": "PostgreSQL (`scripts/with-postgres.sh`)"}.get(engine, engine)
     lines = [
-        "# Performance",
+        f"## {title}",
         "",
-        "Measured by `bench/caseload.py` (`make bench`); server-side time through Django's test client, no network.",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"database {engine}. Peak memory of the whole run: {peak_mib:.0f} MiB.",
         "",
@@ -103,19 +103,34 @@ def main() -> None:
     ]
     for size, contacts, name, median, p95, queries in rows:
         if name.startswith("(demo build"):
-            lines.append(
-                f"| {size} | {contacts} | demo build (households added at this size) | {median / 1000:.1f} s | | |"
-            )
+            build = "demo build (households added at this size)"
+            lines.append(f"| {size} | {contacts} | {build} | {median / 1000:.1f} s | | |")
         else:
             lines.append(f"| {size} | {contacts} | {name} | {median:.1f} | {p95:.1f} | {queries} |")
-    lines += [
-        "",
-        "The query count per page does not grow with the number of households: list pages use subqueries",
-        "for last contact and task counts, and the access log for a page is one bulk insert.",
-        "",
-    ]
-    args.output.write_text("\n".join(lines))
-    sys.stdout.write("\n".join(lines))
+    write_section(args.output, title, "\n".join(lines) + "\n")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+HEADER = """# Performance
+
+Measured by `bench/caseload.py`: server-side time through Django's test client, no network. Run it with
+`make bench` (SQLite) or `scripts/with-postgres.sh .venv/bin/python bench/caseload.py` (PostgreSQL); each
+run replaces only the section of its own database.
+
+The query count per page does not grow with the number of households: list pages use subqueries for last
+contact and task counts, and the access log for a page is one bulk insert.
+"""
+
+
+def write_section(path: Path, title: str, section: str) -> None:
+    """Replace this database's section of the results file, keeping the others."""
+    text = path.read_text() if path.exists() else HEADER
+    if not text.startswith("# Performance"):
+        text = HEADER
+    parts = text.split("\n## ")
+    head, sections = parts[0], {part.split("\n", 1)[0]: "## " + part for part in parts[1:]}
+    sections[title] = section
+    path.write_text(head.rstrip() + "\n\n" + "\n".join(s.rstrip() + "\n" for s in sections.values()))
 
 
 if __name__ == "__main__":
