@@ -11,8 +11,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.Faker("last_name", locale="nl_NL")
+    # Fixed staff names: a random surname could equal a client's and fool the "sees nothing" assertions.
+    first_name = "Medewerker"
+    last_name = factory.Sequence(lambda n: f"nummer {n}")
     role = Role.SOCIAL_WORKER
     password = factory.django.Password(PASSWORD)
 
