@@ -50,6 +50,11 @@ def active_plan_id(*, household: Household) -> int | None:
     return Plan.objects.filter(household=household, status=PlanStatus.ACTIVE).values_list("id", flat=True).first()
 
 
+def latest_plan_id(*, household: Household) -> int | None:
+    """The plan to show: the active version, or for a closed household its last one."""
+    return Plan.objects.filter(household=household).order_by("-number").values_list("id", flat=True).first()
+
+
 def goal_get_for_user(*, access: AccessContext, goal_id: int) -> Goal:
     goal = (
         Goal.objects.filter(id=goal_id, plan__household__in=visible_households(access.user))

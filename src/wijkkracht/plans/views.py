@@ -71,6 +71,12 @@ def plan_home(request: HttpRequest, household_id: int) -> HttpResponse:
     active = selectors.active_plan_id(household=household)
     if active is not None and request.method == "GET":
         return redirect("plans:detail", household_id=household.id, plan_id=active)
+    if not household.is_open:
+        latest = selectors.latest_plan_id(household=household)
+        if latest is not None:
+            return redirect("plans:detail", household_id=household.id, plan_id=latest)
+        messages.info(request, _("This household is closed or handed over; it gets no new plan."))
+        return redirect("households:detail", household_id=household.id)
     today = timezone.localdate()
     form = PlanStartForm(
         request.POST or None,

@@ -362,3 +362,18 @@ def test_goal_can_be_changed_on_the_page_and_through_the_api(world, client, api)
     )
     client.force_login(world.other_worker)
     assert client.get(url).status_code == 404
+
+
+def test_a_closed_household_shows_its_last_plan_read_only(world, client):
+    from wijkkracht.households.models import HouseholdStatus
+
+    plan = start_plan(world)
+    add_goal(world, plan, what="Huur regelen")
+    world.household.status = HouseholdStatus.CLOSED
+    world.household.save(update_fields=["status"])
+    Plan.objects.filter(id=plan.id).update(status="evaluated", evaluated_on=TODAY())
+    client.force_login(world.worker)
+    response = client.get(f"/huishoudens/{world.household.id}/plan/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/huishoudens/{world.household.id}/plan/{plan.id}/"
+    content = response.content.decode()
+    assert "Huur regelen" in content and "Doel toevoegen" not in content
