@@ -348,18 +348,20 @@ def _make_plan(rng: random.Random, access: AccessContext, household: Household, 
     for suggestion in list(plan.suggestions.all()):
         plan.refresh_from_db(fields=["lock_version"])
         if rng.random() < 0.8:
-            rule = next(r for r in plan_catalogue().rules if r.code == suggestion.rule_code)
+            rule = plan_catalogue().rule(suggestion.rule_code)
+            assert rule is not None
             plan_services.goal_add(
                 access=access,
                 plan=plan,
                 expected_version=plan.lock_version,
-                domain_code=rule.domain,
-                client_words=rng.choice(CLIENT_WORDS.get(rule.domain, CLIENT_WORDS["algemeen"])),
-                what=rule.goal,
-                indicator=rule.indicator,
-                owner="Huishouden met sociaal werker",
-                deadline=deadline,
-                priority=rule.priority,
+                data=plan_services.GoalData(
+                    domain_code=rule.domain,
+                    client_words=rng.choice(CLIENT_WORDS.get(rule.domain, CLIENT_WORDS["algemeen"])),
+                    what=rule.goal,
+                    indicator=rule.indicator,
+                    owner="Huishouden met sociaal werker",
+                    deadline=deadline,
+                ),
                 suggestion=suggestion,
             )
         else:
@@ -376,16 +378,18 @@ def _make_plan(rng: random.Random, access: AccessContext, household: Household, 
             access=access,
             plan=plan,
             expected_version=plan.lock_version,
-            domain_code="werk",
-            person_id=person.id,
-            client_words=rng.choice(CLIENT_WORDS["werk"]),
-            what="Een stap zetten richting werk of vrijwilligerswerk",
-            indicator="Een trede hoger op de participatieladder",
-            instrument_code="participatieladder",
-            instrument_domain="participatie",
-            target_score=4,
-            owner=person.full_name,
-            deadline=deadline,
+            data=plan_services.GoalData(
+                domain_code="werk",
+                person_id=person.id,
+                client_words=rng.choice(CLIENT_WORDS["werk"]),
+                what="Een stap zetten richting werk of vrijwilligerswerk",
+                indicator="Een trede hoger op de participatieladder",
+                instrument_code="participatieladder",
+                instrument_domain="participatie",
+                target_score=4,
+                owner=person.full_name,
+                deadline=deadline,
+            ),
         )
     for goal in list(plan.goals.all()):
         for index in range(rng.choice([1, 2])):

@@ -235,16 +235,13 @@ class PlanViewSet(CaseFileViewSet, mixins.ListModelMixin):
         suggestion = None
         if suggestion_id is not None:
             suggestion = selectors.suggestion_get_for_user(access=self.access(), suggestion_id=suggestion_id)
+        expected_version = data.pop("expected_version")
         services.goal_add(
             access=self.access(),
             plan=plan,
-            person_id=data.pop("person"),
+            expected_version=expected_version,
+            data=services.GoalData(person_id=data.pop("person"), **data),
             suggestion=suggestion,
-            priority=bool(
-                suggestion
-                and next((r.priority for r in plan_catalogue().rules if r.code == suggestion.rule_code), False)
-            ),
-            **data,
         )
         return self._respond(plan.id, status.HTTP_201_CREATED)
 
@@ -257,7 +254,13 @@ class PlanViewSet(CaseFileViewSet, mixins.ListModelMixin):
         if goal is None:
             raise serializers.ValidationError({"goal": [_("This goal is not part of this plan.")]})
         data.pop("suggestion", None)
-        services.goal_update(access=self.access(), goal=goal, person_id=data.pop("person"), **data)
+        expected_version = data.pop("expected_version")
+        services.goal_update(
+            access=self.access(),
+            goal=goal,
+            expected_version=expected_version,
+            data=services.GoalData(person_id=data.pop("person"), **data),
+        )
         return self._respond(plan.id)
 
     @extend_schema(request=ActionInputSerializer, responses={201: PlanDetailSerializer})

@@ -60,6 +60,9 @@ class PlanCatalogue:
     def method(self, code: str) -> Method | None:
         return next((method for method in self.methods if method.code == code), None)
 
+    def rule(self, code: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.code == code), None)
+
     @property
     def domain_choices(self) -> list[tuple[str, str]]:
         return [(domain.code, domain.label) for domain in self.domains]

@@ -3,6 +3,8 @@ based on an older version is refused with what changed meanwhile, so no update i
 
 import datetime
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -136,48 +138,56 @@ def plan_suggestions_refresh(*, access: AccessContext, plan: Plan, expected_vers
     return added
 
 
-def _validate_goal(
-    errors: ErrorCollector,
-    plan: Plan,
-    *,
-    domain_code: str,
-    person_id: int | None,
-    client_words: str,
-    what: str,
-    indicator: str,
-    owner: str,
-    deadline: datetime.date | None,
-    instrument_code: str,
-    instrument_domain: str,
-    target_score: int | None,
-) -> None:
-    if plan_catalogue().domain(domain_code) is None:
+@dataclass(frozen=True)
+class GoalData:
+    """What a goal says: the same fields, checks and cleaning for adding a goal and for changing one."""
+
+    domain_code: str
+    client_words: str
+    what: str
+    indicator: str
+    owner: str
+    deadline: datetime.date | None
+    person_id: int | None = None
+    instrument_code: str = ""
+    instrument_domain: str = ""
+    target_score: int | None = None
+
+    def model_values(self) -> dict[str, Any]:
+        values = asdict(self)
+        for field in ("client_words", "what", "indicator", "owner"):
+            values[field] = values[field].strip()
+        return values
+
+
+def _validate_goal(errors: ErrorCollector, plan: Plan, data: GoalData) -> None:
+    if plan_catalogue().domain(data.domain_code) is None:
         errors.add("domain_code", _("Choose the life domain of this goal."))
-    if person_id is not None and not plan.household.members.filter(id=person_id).exists():
+    if data.person_id is not None and not plan.household.members.filter(id=data.person_id).exists():
         errors.add("person", _("Choose a member of this household, or the whole household."))
     for field, value, limit in (
-        ("client_words", client_words, TEXT_MAX),
-        ("what", what, 300),
-        ("indicator", indicator, 300),
-        ("owner", owner, 200),
+        ("client_words", data.client_words, TEXT_MAX),
+        ("what", data.what, 300),
+        ("indicator", data.indicator, 300),
+        ("owner", data.owner, 200),
     ):
         if not value.strip():
             errors.add(field, _("This field is required."))
         elif len(value) > limit:
             errors.add(field, _("At most %(max)d characters.") % {"max": limit})
-    if deadline is None:
+    if data.deadline is None:
         errors.add("deadline", _("Give a deadline."))
-    elif deadline < plan.plan_date:
+    elif data.deadline < plan.plan_date:
         errors.add(
             "deadline",
             _("The deadline cannot lie before the plan date (%(date)s).")
             % {"date": plan.plan_date.strftime("%d-%m-%Y")},
         )
-    if instrument_code or instrument_domain or target_score is not None:
-        version = instrument_catalogue().get(instrument_code)
-        if version is None or instrument_domain not in version.parsed.domain_codes:
+    if data.instrument_code or data.instrument_domain or data.target_score is not None:
+        version = instrument_catalogue().get(data.instrument_code)
+        if version is None or data.instrument_domain not in version.parsed.domain_codes:
             errors.add("instrument_domain", _("Choose an existing instrument and domain for the indicator."))
-        elif target_score is None or target_score not in version.parsed.values:
+        elif data.target_score is None or data.target_score not in version.parsed.values:
             errors.add("target_score", _("The target score must be a value of the instrument's scale."))
 
 
@@ -186,55 +196,24 @@ def goal_add(
     access: AccessContext,
     plan: Plan,
     expected_version: int,
-    domain_code: str,
-    client_words: str,
-    what: str,
-    indicator: str,
-    owner: str,
-    deadline: datetime.date | None,
-    person_id: int | None = None,
-    instrument_code: str = "",
-    instrument_domain: str = "",
-    target_score: int | None = None,
+    data: GoalData,
     priority: bool = False,
     suggestion: Suggestion | None = None,
 ) -> Goal:
+    """Add a goal; with a suggestion it accepts that working element, and the rule says whether the
+    goal has priority (housing first)."""
     require_case_worker(access.user)
     errors = ErrorCollector()
     _require_active(errors, plan)
-    _validate_goal(
-        errors,
-        plan,
-        domain_code=domain_code,
-        person_id=person_id,
-        client_words=client_words,
-        what=what,
-        indicator=indicator,
-        owner=owner,
-        deadline=deadline,
-        instrument_code=instrument_code,
-        instrument_domain=instrument_domain,
-        target_score=target_score,
-    )
+    _validate_goal(errors, plan, data)
     if suggestion is not None and (suggestion.plan_id != plan.id or suggestion.status != SuggestionStatus.OPEN):
         errors.add("suggestion", _("This suggestion has already been decided."))
     errors.raise_if_any()
-    assert deadline is not None
+    if suggestion is not None:
+        rule = plan_catalogue().rule(suggestion.rule_code)
+        priority = priority or bool(rule and rule.priority)
     with transaction.atomic():
-        goal = Goal.objects.create(
-            plan=plan,
-            domain_code=domain_code,
-            person_id=person_id,
-            client_words=client_words.strip(),
-            what=what.strip(),
-            indicator=indicator.strip(),
-            owner=owner.strip(),
-            deadline=deadline,
-            instrument_code=instrument_code,
-            instrument_domain=instrument_domain,
-            target_score=target_score,
-            priority=priority,
-        )
+        goal = Goal.objects.create(plan=plan, priority=priority, **data.model_values())
         summary = _("goal added: %(what)s") % {"what": goal.what}
         if suggestion is not None:
             Suggestion.objects.filter(id=suggestion.id).update(
@@ -245,66 +224,19 @@ def goal_add(
     return goal
 
 
-def goal_update(
-    *,
-    access: AccessContext,
-    goal: Goal,
-    expected_version: int,
-    domain_code: str,
-    client_words: str,
-    what: str,
-    indicator: str,
-    owner: str,
-    deadline: datetime.date | None,
-    person_id: int | None = None,
-    instrument_code: str = "",
-    instrument_domain: str = "",
-    target_score: int | None = None,
-) -> Goal:
+def goal_update(*, access: AccessContext, goal: Goal, expected_version: int, data: GoalData) -> Goal:
     """Change a goal of the active version; the same checks as adding one, and the same lock."""
     require_case_worker(access.user)
     plan = goal.plan
     errors = ErrorCollector()
     _require_active(errors, plan)
-    _validate_goal(
-        errors,
-        plan,
-        domain_code=domain_code,
-        person_id=person_id,
-        client_words=client_words,
-        what=what,
-        indicator=indicator,
-        owner=owner,
-        deadline=deadline,
-        instrument_code=instrument_code,
-        instrument_domain=instrument_domain,
-        target_score=target_score,
-    )
+    _validate_goal(errors, plan, data)
     errors.raise_if_any()
-    assert deadline is not None
+    values = data.model_values()
     with transaction.atomic():
-        goal.domain_code, goal.person_id = domain_code, person_id
-        goal.client_words, goal.what, goal.indicator = client_words.strip(), what.strip(), indicator.strip()
-        goal.owner, goal.deadline = owner.strip(), deadline
-        goal.instrument_code, goal.instrument_domain, goal.target_score = (
-            instrument_code,
-            instrument_domain,
-            target_score,
-        )
-        goal.save(
-            update_fields=[
-                "domain_code",
-                "person",
-                "client_words",
-                "what",
-                "indicator",
-                "owner",
-                "deadline",
-                "instrument_code",
-                "instrument_domain",
-                "target_score",
-            ]
-        )
+        for field, value in values.items():
+            setattr(goal, field, value)
+        goal.save(update_fields=list(values))
         _record_change(access, plan, expected_version, _("goal changed: %(what)s") % {"what": goal.what})
     return goal
 

@@ -132,6 +132,23 @@ def plan_print(request: HttpRequest, household_id: int, plan_id: int) -> HttpRes
     )
 
 
+def _goal_data(data: dict[str, Any]) -> services.GoalData:
+    """The goal form's fields as the services take them (the indicator picker holds instrument:domain)."""
+    instrument_code, _sep, instrument_domain = (data["indicator_domain"] or "").partition(":")
+    return services.GoalData(
+        domain_code=data["domain_code"],
+        person_id=data["person"],
+        client_words=data["client_words"],
+        what=data["what"],
+        indicator=data["indicator"],
+        owner=data["owner"],
+        deadline=data["deadline"],
+        instrument_code=instrument_code,
+        instrument_domain=instrument_domain,
+        target_score=data["target_score"],
+    )
+
+
 @case_worker_required
 def goal_add(request: HttpRequest, household_id: int, plan_id: int) -> HttpResponse:
     access, plan = _plan(request, household_id, plan_id)
@@ -141,28 +158,17 @@ def goal_add(request: HttpRequest, household_id: int, plan_id: int) -> HttpRespo
     if suggestion_id and suggestion_id.isdigit():
         suggestion = selectors.suggestion_get_for_user(access=access, suggestion_id=int(suggestion_id))
         initial |= {"suggestion": suggestion.id, "domain_code": suggestion.domain_code, "what": suggestion.text}
-        rule = next((r for r in plan_catalogue().rules if r.code == suggestion.rule_code), None)
+        rule = plan_catalogue().rule(suggestion.rule_code)
         if rule:
             initial["indicator"] = rule.indicator
     form = GoalForm(request.POST or None, household=plan.household, initial=initial)
 
     def save(data: dict[str, Any]) -> object:
-        instrument_code, _sep, instrument_domain = (data["indicator_domain"] or "").partition(":")
         return services.goal_add(
             access=access,
             plan=plan,
             expected_version=data["expected_version"],
-            domain_code=data["domain_code"],
-            person_id=data["person"],
-            client_words=data["client_words"],
-            what=data["what"],
-            indicator=data["indicator"],
-            owner=data["owner"],
-            deadline=data["deadline"],
-            instrument_code=instrument_code,
-            instrument_domain=instrument_domain,
-            target_score=data["target_score"],
-            priority=bool(suggestion and suggestion.rule_code == "housing-first"),
+            data=_goal_data(data),
             suggestion=suggestion,
         )
 
@@ -191,21 +197,8 @@ def goal_edit(request: HttpRequest, household_id: int, plan_id: int, goal_id: in
     form = GoalForm(request.POST or None, household=plan.household, initial=initial)
 
     def save(data: dict[str, Any]) -> object:
-        instrument_code, _sep, instrument_domain = (data["indicator_domain"] or "").partition(":")
         return services.goal_update(
-            access=access,
-            goal=goal,
-            expected_version=data["expected_version"],
-            domain_code=data["domain_code"],
-            person_id=data["person"],
-            client_words=data["client_words"],
-            what=data["what"],
-            indicator=data["indicator"],
-            owner=data["owner"],
-            deadline=data["deadline"],
-            instrument_code=instrument_code,
-            instrument_domain=instrument_domain,
-            target_score=data["target_score"],
+            access=access, goal=goal, expected_version=data["expected_version"], data=_goal_data(data)
         )
 
     return _form_page(

@@ -37,17 +37,21 @@ def start_plan(world, **kwargs):
     )
 
 
+SERVICE_ARGUMENTS = ("access", "expected_version", "suggestion", "priority")
+
+
 def add_goal(world, plan, **overrides):
+    """Add a goal; overrides are goal fields (GoalData) or service arguments (version, suggestion, …)."""
     plan.refresh_from_db(fields=["lock_version"])
-    kwargs = {
-        "access": world.access(),
-        "plan": plan,
-        "expected_version": plan.lock_version,
+    fields = {
         "domain_code": "wonen",
         "client_words": "Rust in huis",
         "what": "Huurachterstand oplossen",
         "indicator": "Betalingsregeling getekend",
         "owner": "Anna",
         "deadline": TODAY() + datetime.timedelta(days=30),
-    } | overrides
-    return services.goal_add(**kwargs)
+    } | {key: value for key, value in overrides.items() if key not in SERVICE_ARGUMENTS}
+    arguments = {"access": world.access(), "expected_version": plan.lock_version} | {
+        key: value for key, value in overrides.items() if key in SERVICE_ARGUMENTS
+    }
+    return services.goal_add(plan=plan, data=services.GoalData(**fields), **arguments)

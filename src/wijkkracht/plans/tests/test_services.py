@@ -148,12 +148,14 @@ class TestConcurrency:
                 access=world.access(world.colleague),
                 plan=plan,
                 expected_version=seen_by_both,
-                domain_code="financien",
-                client_words="x",
-                what="Schulden",
-                indicator="y",
-                owner="z",
-                deadline=TODAY(),
+                data=services.GoalData(
+                    domain_code="financien",
+                    client_words="x",
+                    what="Schulden",
+                    indicator="y",
+                    owner="z",
+                    deadline=TODAY(),
+                ),
             )
         message = messages_of(caught.value)["version"]
         assert "Iemand anders heeft dit plan gewijzigd" in message
@@ -367,7 +369,9 @@ class TestGoalEditing:
             "owner": "Anna",
             "deadline": TODAY() + datetime.timedelta(days=10),
         }
-        services.goal_update(access=world.access(), goal=goal, expected_version=seen_by_both, **fields)
+        services.goal_update(
+            access=world.access(), goal=goal, expected_version=seen_by_both, data=services.GoalData(**fields)
+        )
         goal.refresh_from_db()
         assert goal.what == "Nieuwe woning zoeken"
         with pytest.raises(ValidationError) as caught:  # a colleague still on the old version
@@ -375,7 +379,7 @@ class TestGoalEditing:
                 access=world.access(world.colleague),
                 goal=goal,
                 expected_version=seen_by_both,
-                **fields | {"what": "Iets anders"},
+                data=services.GoalData(**fields | {"what": "Iets anders"}),
             )
         assert "doel gewijzigd: Nieuwe woning zoeken" in messages_of(caught.value)["version"]
         with pytest.raises(ValidationError) as caught:
@@ -383,7 +387,7 @@ class TestGoalEditing:
                 access=world.access(),
                 goal=goal,
                 expected_version=seen_by_both + 1,
-                **fields | {"deadline": TODAY() - datetime.timedelta(days=1)},
+                data=services.GoalData(**fields | {"deadline": TODAY() - datetime.timedelta(days=1)}),
             )
         assert "deadline" in caught.value.error_dict
         goal.refresh_from_db()
