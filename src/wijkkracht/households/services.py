@@ -99,21 +99,18 @@ def household_register(
     team = teams_of(user).filter(id=team_id).first()
     if team is None:
         errors.add("team", _("Unknown team: choose one of your own teams."))
-    if not name.strip():
-        errors.add("name", _("Enter a name for the household."))
-    normalised_postcode = ""
-    with errors.field("postcode"):
-        normalised_postcode = normalise_postcode(postcode)
-    if house_number < 1:
-        errors.add("house_number", _("The house number must be at least 1."))
-    if len(house_number_addition) > 6:
-        errors.add("house_number_addition", _("An addition has at most six characters."))
+    normalised_postcode, wijk = _validate_address(
+        errors,
+        name=name,
+        postcode=postcode,
+        house_number=house_number,
+        house_number_addition=house_number_addition,
+        wijk_id=wijk_id,
+    )
     if intake_channel not in IntakeChannel.values:
         errors.add("intake_channel", _("Choose how the household came in."))
     with errors.field("registered_on"):
         validate_not_future(registered_on)
-
-    wijk = _wijk_for(errors, wijk_id, normalised_postcode)
 
     contact_person = user
     if contact_person_id is not None and contact_person_id != user.id:
@@ -197,16 +194,14 @@ def household_address_update(
     """Correct the name or address; the district follows the new postcode unless one is chosen."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    if not name.strip():
-        errors.add("name", _("Enter a name for the household."))
-    normalised_postcode = ""
-    with errors.field("postcode"):
-        normalised_postcode = normalise_postcode(postcode)
-    if house_number < 1:
-        errors.add("house_number", _("The house number must be at least 1."))
-    if len(house_number_addition) > 6:
-        errors.add("house_number_addition", _("An addition has at most six characters."))
-    wijk = _wijk_for(errors, wijk_id, normalised_postcode)
+    normalised_postcode, wijk = _validate_address(
+        errors,
+        name=name,
+        postcode=postcode,
+        house_number=house_number,
+        house_number_addition=house_number_addition,
+        wijk_id=wijk_id,
+    )
     errors.raise_if_any()
     assert wijk is not None
     with transaction.atomic():
@@ -229,6 +224,29 @@ def household_address_update(
         )
         access_log_record(access=access, household_id=household.id, action=AccessAction.UPDATE, what="address")
     return household
+
+
+def _validate_address(
+    errors: ErrorCollector,
+    *,
+    name: str,
+    postcode: str,
+    house_number: int,
+    house_number_addition: str,
+    wijk_id: int | None,
+) -> tuple[str, Wijk | None]:
+    """The checks on name and address shared by registering and correcting a household: the normalised
+    postcode and the district it lies in (or the one chosen)."""
+    if not name.strip():
+        errors.add("name", _("Enter a name for the household."))
+    normalised_postcode = ""
+    with errors.field("postcode"):
+        normalised_postcode = normalise_postcode(postcode)
+    if house_number < 1:
+        errors.add("house_number", _("The house number must be at least 1."))
+    if len(house_number_addition) > 6:
+        errors.add("house_number_addition", _("An addition has at most six characters."))
+    return normalised_postcode, _wijk_for(errors, wijk_id, normalised_postcode)
 
 
 def _wijk_for(errors: ErrorCollector, wijk_id: int | None, postcode: str) -> Wijk | None:
