@@ -37,6 +37,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    cancel_url: str,
+    submit_label: str = "",
+    intro: str = "",
+) -> HttpResponse:
+    """Every simple form page looks the same: a title, an optional intro, the fields, save and cancel."""
+    context = {"form": form, "title": title, "intro": intro, "submit_label": submit_label, "cancel_url": cancel_url}
+    return render(request, "common/form_page.html", context)
+
+
 def service_form_response(
     request: HttpRequest,
     form: forms.Form,
@@ -44,11 +58,12 @@ def service_form_response(
     save: Callable[[dict[str, Any]], object],
     success_message: str,
     success_url: str,
-    template: str,
-    context: Mapping[str, object],
+    title: str,
+    submit_label: str = "",
+    intro: str = "",
 ) -> HttpResponse:
     """The life of a form page: on a valid POST call the service; its refusal lands on the fields, its
-    success becomes a message and a redirect. Every page that writes through a service uses this."""
+    success becomes a message and a redirect (cancel goes to the same place)."""
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -57,4 +72,4 @@ def service_form_response(
         else:
             messages.success(request, success_message)
             return redirect(success_url)
-    return render(request, template, {"form": form, **context})
+    return form_page(request, form, title=title, cancel_url=success_url, submit_label=submit_label, intro=intro)

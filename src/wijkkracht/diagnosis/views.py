@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkkracht.common.decorators import case_worker_required
-from wijkkracht.common.forms import apply_service_errors, service_form_response
+from wijkkracht.common.forms import apply_service_errors, form_page, service_form_response
 from wijkkracht.diagnosis import selectors, services
 from wijkkracht.diagnosis.forms import MeasurementStartForm, ScoresForm, WorkWaiverForm
 from wijkkracht.diagnosis.progress import progress_between
@@ -49,7 +49,14 @@ def measurement_start(request: HttpRequest, household_id: int) -> HttpResponse:
             apply_service_errors(error, form)
         else:
             return redirect("diagnosis:measurement", household_id=household.id, measurement_id=measurement.id)
-    return render(request, "diagnosis/measurement_start.html", {"form": form, "household": household})
+    return form_page(
+        request,
+        form,
+        title=_("New measurement for household %(name)s") % {"name": household.name},
+        intro=_("The first measurement of an instrument is the 0-meting; the next ones are numbered automatically."),
+        submit_label=_("Start measurement"),
+        cancel_url=reverse("households:detail", args=[household.id]),
+    )
 
 
 @case_worker_required
@@ -118,6 +125,5 @@ def work_waiver(request: HttpRequest, household_id: int, person_id: int) -> Http
         save=lambda data: services.work_score_waiver_record(access=access, person=person, reason=data["reason"]),
         success_message=_("The reason has been recorded."),
         success_url=reverse("households:detail", args=[household.id]),
-        template="diagnosis/work_waiver.html",
-        context={"household": household, "person": person},
+        title=_("Work not scored for %(name)s") % {"name": person.full_name},
     )

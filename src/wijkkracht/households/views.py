@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wijkkracht.accounts.models import User
 from wijkkracht.common.decorators import case_worker_required
-from wijkkracht.common.forms import apply_service_errors, service_form_response
+from wijkkracht.common.forms import apply_service_errors, form_page, service_form_response
 from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors, services
 from wijkkracht.households.forms import (
@@ -159,8 +159,8 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
         ),
         success_message=_("The household's details have been changed."),
         success_url=reverse("households:detail", args=[household.id]),
-        template="households/form.html",
-        context={"household": household, "title": _("Change name and address")},
+        title=_("Change name and address"),
+        intro=_("Household %(name)s (%(reference)s)") % {"name": household.name, "reference": household.reference},
     )
 
 
@@ -187,8 +187,8 @@ def member_edit(request: HttpRequest, household_id: int, person_id: int) -> Http
         save=lambda _data: services.person_update(access=access, person=person, member=form.to_member()),
         success_message=_("The member's details have been changed."),
         success_url=reverse("households:detail", args=[household.id]),
-        template="households/form.html",
-        context={"household": household, "title": _("Change details of %(name)s") % {"name": person.full_name}},
+        title=_("Change details of %(name)s") % {"name": person.full_name},
+        intro=_("Household %(name)s (%(reference)s)") % {"name": household.name, "reference": household.reference},
     )
 
 
@@ -203,8 +203,8 @@ def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
         save=lambda _data: services.household_member_add(access=access, household=household, member=form.to_member()),
         success_message=_("The member has been added."),
         success_url=reverse("households:detail", args=[household.id]),
-        template="households/member_form.html",
-        context={"household": household},
+        title=_("Add member to household %(name)s") % {"name": household.name},
+        submit_label=_("Add member"),
     )
 
 
@@ -236,7 +236,13 @@ def contact_add(request: HttpRequest, household_id: int) -> HttpResponse:
                     % {"date": contact.follow_up_task.due_date.strftime("%d-%m-%Y")},
                 )
             return redirect("households:detail", household_id=household.id)
-    return render(request, "households/contact_form.html", {"form": form, "household": household})
+    return form_page(
+        request,
+        form,
+        title=_("Log contact with household %(name)s") % {"name": household.name},
+        submit_label=_("Save contact"),
+        cancel_url=reverse("households:detail", args=[household.id]),
+    )
 
 
 @case_worker_required
@@ -257,8 +263,8 @@ def status_change(request: HttpRequest, household_id: int) -> HttpResponse:
         ),
         success_message=_("The status has been changed."),
         success_url=reverse("households:detail", args=[household.id]),
-        template="households/status_form.html",
-        context={"household": household},
+        title=_("Change status of household %(name)s") % {"name": household.name},
+        submit_label=_("Change status"),
     )
 
 
@@ -275,8 +281,7 @@ def contact_person_assign(request: HttpRequest, household_id: int) -> HttpRespon
         ),
         success_message=_("The contact person has been changed."),
         success_url=reverse("households:detail", args=[household.id]),
-        template="households/contact_person_form.html",
-        context={"household": household},
+        title=_("Change contact person of household %(name)s") % {"name": household.name},
     )
 
 

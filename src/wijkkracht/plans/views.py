@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkkracht.common.decorators import case_worker_required
-from wijkkracht.common.forms import apply_service_errors, service_form_response
+from wijkkracht.common.forms import apply_service_errors, form_page, service_form_response
 from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.plans import selectors, services
@@ -58,8 +58,8 @@ def _form_page(
         save=save,
         success_message=done,
         success_url=reverse("plans:detail", args=[plan.household_id, plan.id]),
-        template="plans/form.html",
-        context={"plan": plan, "household": plan.household, "title": title},
+        title=title,
+        intro=_("Plan %(number)s of household %(name)s") % {"number": plan.number, "name": plan.household.name},
     )
 
 
@@ -97,7 +97,17 @@ def plan_home(request: HttpRequest, household_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The plan has been started."))
             return _to_plan(plan)
-    return render(request, "plans/start.html", {"form": form, "household": household})
+    return form_page(
+        request,
+        form,
+        title=_("Start the plan of household %(name)s") % {"name": household.name},
+        intro=_(
+            "One household, one plan. The plan is the household's: goals in their own words, "
+            "several domains at once, and an evaluation date."
+        ),
+        submit_label=_("Start plan"),
+        cancel_url=reverse("households:detail", args=[household.id]),
+    )
 
 
 @case_worker_required
