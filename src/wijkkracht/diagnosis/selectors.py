@@ -15,8 +15,6 @@ from wijkkracht.diagnosis.progress import Progress, progress_between
 from wijkkracht.diagnosis.rules import intake_gaps
 from wijkkracht.households.models import Household, Person
 from wijkkracht.instruments.definitions import InstrumentDefinition
-from wijkkracht.instruments.models import InstrumentVersion
-from wijkkracht.instruments.registry import instrument_catalogue
 from wijkkracht.privacy.access import AccessContext, visible_households
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record
@@ -66,7 +64,6 @@ class DiagnosisOverview:
     series: list[Series]
     pictures: list[Picture]
     gaps: list[str]
-    instruments: list[InstrumentVersion]
 
 
 def _measurements(household: Household) -> list[Measurement]:
@@ -135,7 +132,6 @@ def diagnosis_overview(*, household: Household) -> DiagnosisOverview:
         series=series_list,
         pictures=pictures_of(series_list),
         gaps=intake_gaps(household, timezone.localdate()) if household.status == "intake" else [],
-        instruments=instrument_catalogue().enabled(),
     )
 
 
