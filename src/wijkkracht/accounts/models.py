@@ -11,10 +11,14 @@ class Role(models.TextChoices):
     SECOND_LINE_REGISSEUR = "second_line_regisseur", _("Second-line case director")
     POLICY_OFFICER = "policy_officer", _("Policy officer")
     FUNCTIONAL_ADMIN = "functional_admin", _("Functional administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
 #: Roles that work with case files (personal data of households).
 CASE_ROLES = frozenset({Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR, Role.SECOND_LINE_REGISSEUR})
+
+#: Roles that never see a case file: they manage configuration or supervise the logs.
+OVERSIGHT_ROLES = frozenset({Role.FUNCTIONAL_ADMIN, Role.PRIVACY_OFFICER})
 
 
 class Expertise(models.Model):
