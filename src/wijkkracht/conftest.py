@@ -15,6 +15,7 @@ from wijkkracht.common.tests.browser import CHROMIUM, CHROMIUM_ARGS
 from wijkkracht.households.models import Household
 from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactory
 from wijkkracht.privacy.access import AccessContext
+from wijkkracht.privacy.testing import transactional_db  # noqa: F401  (empties the append-only log before flush)
 from wijkkracht.teams.models import Municipality, Team
 from wijkkracht.teams.tests.factories import TeamFactory, TeamMembershipFactory
 

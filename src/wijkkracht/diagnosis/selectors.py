@@ -16,8 +16,7 @@ from wijkkracht.diagnosis.rules import intake_gaps
 from wijkkracht.households.models import Household, Person
 from wijkkracht.instruments.definitions import InstrumentDefinition
 from wijkkracht.privacy.access import AccessContext, visible_households
-from wijkkracht.privacy.models import AccessAction
-from wijkkracht.privacy.services import access_log_record
+from wijkkracht.privacy.services import access_log_read, access_note_refusal
 
 
 @dataclass
@@ -135,18 +134,26 @@ def diagnosis_overview(*, household: Household) -> DiagnosisOverview:
     )
 
 
-def measurement_get_for_user(*, access: AccessContext, measurement_id: int, log: bool = True) -> Measurement:
+def measurement_get_for_user(
+    *, access: AccessContext, measurement_id: int, household_id: int | None = None, log: bool = True
+) -> Measurement:
+    """One measurement (of `household_id` when given, as in page URLs), or 404. A read is access-logged,
+    naming the member for a member's measurement; `log=False` only for a response that echoes a write its
+    service logged already."""
+    queryset = Measurement.objects.filter(id=measurement_id, household__in=visible_households(access.user))
+    if household_id is not None:
+        queryset = queryset.filter(household_id=household_id)
     measurement = (
-        Measurement.objects.filter(id=measurement_id, household__in=visible_households(access.user))
-        .select_related("instrument", "person", "household", "created_by")
+        queryset.select_related("instrument", "person", "household", "created_by")
         .prefetch_related("scores", "participants")
         .first()
     )
     if measurement is None:
+        access_note_refusal(access=access, kind="measurement", record_id=measurement_id, household_id=household_id)
         raise Http404(_("Measurement not found."))
     if log:
-        access_log_record(
-            access=access, household_id=measurement.household_id, action=AccessAction.VIEW, what="measurement"
+        access_log_read(
+            access=access, household_id=measurement.household_id, what="measurement", person_id=measurement.person_id
         )
     return measurement
 

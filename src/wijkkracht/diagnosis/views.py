@@ -63,7 +63,7 @@ def measurement_start(request: HttpRequest, household_id: int) -> HttpResponse:
 def measurement_detail(request: HttpRequest, household_id: int, measurement_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     measurement = selectors.measurement_get_for_user(
-        access=access, measurement_id=measurement_id, log=request.method == "GET"
+        access=access, measurement_id=measurement_id, household_id=household_id
     )
     if measurement.household_id != household_id:
         raise Http404(_("Measurement not found."))
@@ -115,10 +115,10 @@ def progress(request: HttpRequest, household_id: int) -> HttpResponse:
 @case_worker_required
 def work_waiver(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
-    household = household_selectors.household_get_for_update(access=access, household_id=household_id)
-    person = household.members.filter(id=person_id).first()
-    if person is None:
-        raise Http404(_("Member not found."))
+    person = household_selectors.person_get_for_update(
+        access=access, household_id=household_id, person_id=person_id, what="work waiver"
+    )
+    household = person.household
     return service_form_response(
         request,
         WorkWaiverForm(request.POST or None),

@@ -1,5 +1,10 @@
 """Reads of case files. Every selector starts from the households the user may see, so "does not
-exist" and "not yours" give the same 404, and every read of a household's data is access-logged."""
+exist" and "not yours" give the same 404, and every read of a household's data is access-logged.
+
+Every selector that fetches one household or one record of it logs through
+`privacy.services.access_log_read`: a view row when the request reads (GET), nothing when it writes (the
+service logs the change in its own transaction). A 404 is noted for the access-log middleware, which
+writes the `refused` row. `privacy/tests/test_every_case_url_is_logged.py` walks every URL to prove it."""
 
 import datetime
 from dataclasses import dataclass
@@ -16,7 +21,7 @@ from wijkkracht.households.models import OPEN_STATUSES, Contact, Household, Hous
 from wijkkracht.plans.models import Plan, PlanStatus
 from wijkkracht.privacy.access import AccessContext, visible_households
 from wijkkracht.privacy.models import AccessAction
-from wijkkracht.privacy.services import access_log_record, access_log_record_many
+from wijkkracht.privacy.services import access_log_read, access_log_record_many, access_note_refusal
 from wijkkracht.teams.models import Municipality
 
 CaseloadScope = Literal["mine", "team"]
@@ -137,8 +142,9 @@ def household_get_for_user(*, access: AccessContext, household_id: int, what: st
     )
     household = queryset.filter(id=household_id).first()
     if household is None:
+        access_note_refusal(access=access, kind="household", record_id=household_id, household_id=household_id)
         raise Http404(_("Household not found."))
-    access_log_record(access=access, household_id=household.id, action=AccessAction.VIEW, what=what)
+    access_log_read(access=access, household_id=household.id, what=what)
     return household
 
 
@@ -148,12 +154,32 @@ def household_as_written(*, household_id: int) -> Household:
     return queryset.prefetch_related("members").get()
 
 
-def household_get_for_update(*, access: AccessContext, household_id: int) -> Household:
-    """The household a write will change; no view row, because the service logs the change itself."""
+def household_get_for_update(*, access: AccessContext, household_id: int, what: str = "household") -> Household:
+    """The household of a form page and of the write it posts: a view row when the form is shown (GET),
+    none when it is posted, because the service logs the change itself."""
     household = visible_households(access.user).select_related("team").filter(id=household_id).first()
     if household is None:
+        access_note_refusal(access=access, kind="household", record_id=household_id, household_id=household_id)
         raise Http404(_("Household not found."))
+    access_log_read(access=access, household_id=household.id, what=what)
     return household
+
+
+def person_get_for_update(*, access: AccessContext, household_id: int, person_id: int, what: str = "member") -> Person:
+    """One member of a household with the household, for a page about that person: the view row names
+    the member (on GET; a posted change is logged by its service)."""
+    person = (
+        Person.objects.select_related("household", "household__team")
+        .filter(id=person_id, household_id=household_id, household__in=visible_households(access.user))
+        .first()
+    )
+    if person is None:
+        access_note_refusal(
+            access=access, kind="person", record_id=person_id, household_id=household_id, person_id=person_id
+        )
+        raise Http404(_("Member not found."))
+    access_log_read(access=access, household_id=household_id, what=what, person_id=person.id)
+    return person
 
 
 def task_get_for_update(*, access: AccessContext, task_id: int) -> Task:
@@ -163,7 +189,9 @@ def task_get_for_update(*, access: AccessContext, task_id: int) -> Task:
         .first()
     )
     if task is None:
+        access_note_refusal(access=access, kind="task", record_id=task_id)
         raise Http404(_("Task not found."))
+    access_log_read(access=access, household_id=task.household_id, what="task")
     return task
 
 
@@ -211,7 +239,10 @@ RecordT = TypeVar("RecordT", Person, Contact, Task)
 def record_get_for_user(queryset: QuerySet[RecordT], *, access: AccessContext, record_id: int, what: str) -> RecordT:
     """One member, contact or task from a list selector above, or 404; the read is access-logged."""
     record = queryset.filter(id=record_id).first()
+    person_id = record_id if queryset.model is Person else None
     if record is None:
+        kind = queryset.model._meta.model_name or what
+        access_note_refusal(access=access, kind=kind, record_id=record_id, person_id=person_id)
         raise Http404(_("Not found."))
-    access_log_record(access=access, household_id=record.household_id, action=AccessAction.VIEW, what=what)
+    access_log_read(access=access, household_id=record.household_id, what=what, person_id=person_id)
     return record

@@ -1,4 +1,8 @@
-"""Reads of plans through the households the user may see; the warnings that keep several tracks going."""
+"""Reads of plans through the households the user may see; the warnings that keep several tracks going.
+
+Every selector that fetches one plan, goal, action or suggestion logs the read through
+`privacy.services.access_log_read` (a view row on GET; a posted change is logged by its service) and notes
+a 404 for the access-log middleware."""
 
 from dataclasses import dataclass
 
@@ -13,8 +17,7 @@ from wijkkracht.plans.catalogue import PlanDomain, plan_catalogue
 from wijkkracht.plans.models import Action, Goal, Plan, PlanStatus, Suggestion, SuggestionStatus
 from wijkkracht.plans.rules import problem_domains
 from wijkkracht.privacy.access import AccessContext, visible_households
-from wijkkracht.privacy.models import AccessAction
-from wijkkracht.privacy.services import access_log_record
+from wijkkracht.privacy.services import access_log_read, access_note_refusal
 
 
 def plans_for_user(*, access: AccessContext) -> QuerySet[Plan]:
@@ -35,14 +38,20 @@ def plans_for_user(*, access: AccessContext) -> QuerySet[Plan]:
     )
 
 
-def plan_get_for_user(*, access: AccessContext, plan_id: int, log: bool = True) -> Plan:
-    plan = plans_for_user(access=access).filter(id=plan_id).first()
+def plan_get_for_user(
+    *, access: AccessContext, plan_id: int, household_id: int | None = None, log: bool = True
+) -> Plan:
+    """One plan (of `household_id` when given, as in page URLs), or 404. A read is access-logged;
+    `log=False` only for a response that echoes a write its service logged already."""
+    queryset = plans_for_user(access=access).filter(id=plan_id)
+    if household_id is not None:
+        queryset = queryset.filter(household_id=household_id)
+    plan = queryset.first()
     if plan is None:
+        access_note_refusal(access=access, kind="plan", record_id=plan_id, household_id=household_id)
         raise Http404(_("Plan not found."))
     if log:
-        access_log_record(
-            access=access, household_id=plan.household_id, action=AccessAction.VIEW, what=f"plan {plan.number}"
-        )
+        access_log_read(access=access, household_id=plan.household_id, what=f"plan {plan.number}")
     return plan
 
 
@@ -62,7 +71,9 @@ def goal_get_for_user(*, access: AccessContext, goal_id: int) -> Goal:
         .first()
     )
     if goal is None:
+        access_note_refusal(access=access, kind="goal", record_id=goal_id)
         raise Http404(_("Goal not found."))
+    access_log_read(access=access, household_id=goal.plan.household_id, what="goal", person_id=goal.person_id)
     return goal
 
 
@@ -73,7 +84,9 @@ def action_get_for_user(*, access: AccessContext, action_id: int) -> Action:
         .first()
     )
     if action is None:
+        access_note_refusal(access=access, kind="action", record_id=action_id)
         raise Http404(_("Action not found."))
+    access_log_read(access=access, household_id=action.goal.plan.household_id, what="action")
     return action
 
 
@@ -84,7 +97,9 @@ def suggestion_get_for_user(*, access: AccessContext, suggestion_id: int) -> Sug
         .first()
     )
     if suggestion is None:
+        access_note_refusal(access=access, kind="suggestion", record_id=suggestion_id)
         raise Http404(_("Suggestion not found."))
+    access_log_read(access=access, household_id=suggestion.plan.household_id, what="suggestion")
     return suggestion
 
 

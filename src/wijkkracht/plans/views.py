@@ -37,9 +37,9 @@ from wijkkracht.privacy.access import AccessContext
 DEFAULT_EVALUATION_DAYS = 90
 
 
-def _plan(request: HttpRequest, household_id: int, plan_id: int, log: bool = False) -> tuple[AccessContext, Plan]:
+def _plan(request: HttpRequest, household_id: int, plan_id: int) -> tuple[AccessContext, Plan]:
     access = AccessContext.from_request(request)
-    plan = selectors.plan_get_for_user(access=access, plan_id=plan_id, log=log)
+    plan = selectors.plan_get_for_user(access=access, plan_id=plan_id, household_id=household_id)
     if plan.household_id != household_id:
         raise Http404(_("Plan not found."))
     return access, plan
@@ -112,7 +112,7 @@ def plan_home(request: HttpRequest, household_id: int) -> HttpResponse:
 
 @case_worker_required
 def plan_detail(request: HttpRequest, household_id: int, plan_id: int) -> HttpResponse:
-    _access, plan = _plan(request, household_id, plan_id, log=True)
+    _access, plan = _plan(request, household_id, plan_id)
     return render(
         request,
         "plans/detail.html",

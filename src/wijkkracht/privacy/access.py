@@ -5,8 +5,11 @@ teams they belong to, and those handed over to them. Everyone else sees no case 
 officers get aggregates, functional administrators configuration.
 """
 
-from dataclasses import dataclass
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -17,21 +20,99 @@ from wijkkracht.households.models import Household
 from wijkkracht.teams.models import Team
 
 DEFAULT_PURPOSE = "uitvoering taak sociaal wijkteam"
+#: Requests that change something; the service of the change writes its row. Everything else is a read.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+USER_AGENT_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A record asked for by id that the user may not see or that does not exist (the same to the user)."""
+
+    kind: str
+    record_id: int | str
+    household_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass
+class AccessTrail:
+    """What one request has logged so far: one view row per household (and member) per request, however
+    many selectors a page calls, and the refusals that the access-log middleware records on a 403 or 404."""
+
+    viewed: set[tuple[int, int | None]] = field(default_factory=set)
+    refusals: list[Refusal] = field(default_factory=list)
+    teams: str | None = None  # the reader's teams, looked up once per request
 
 
 @dataclass(frozen=True)
 class AccessContext:
-    """Who asks, through which endpoint, and why: everything an access-log row needs."""
+    """Who asks, through which endpoint, from where, and why: everything an access-log row needs.
+
+    `method` is the HTTP method ("" outside a request, e.g. a command): selectors log a view row for every
+    read, and leave writes to the service that makes them (one row in the same transaction).
+    """
 
     user: User
     endpoint: str
     purpose: str = DEFAULT_PURPOSE
+    method: str = ""
+    ip: str | None = None
+    user_agent: str = ""
+    trail: AccessTrail = field(default_factory=AccessTrail, compare=False, repr=False)
+
+    @property
+    def is_read(self) -> bool:
+        return self.method.upper() not in WRITE_METHODS
 
     @classmethod
     def from_request(cls, request: HttpRequest, purpose: str = DEFAULT_PURPOSE) -> "AccessContext":
         user = request.user
         assert isinstance(user, User), "access context needs an authenticated user"
-        return cls(user=user, endpoint=f"{request.method} {request.path}"[:300], purpose=purpose)
+        return cls(
+            user=user,
+            endpoint=f"{request.method} {request.path}"[:300],
+            purpose=purpose,
+            method=request.method or "",
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+            trail=trail_of(request),
+        )
+
+
+def trail_of(request: Any) -> AccessTrail:
+    """The request's access trail, shared by every AccessContext made from it (DRF wraps the request)."""
+    raw = getattr(request, "_request", request)
+    trail = getattr(raw, "_access_trail", None)
+    if trail is None:
+        trail = AccessTrail()
+        raw._access_trail = trail
+    return trail
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or the last address in the trusted proxy's header when
+    ACCESS_LOG_CLIENT_IP_HEADER names one (e.g. X-Forwarded-For; the last entry is the one the proxy added,
+    earlier ones are whatever the client sent). Anything that is not an IP address is ignored."""
+    header = getattr(settings, "ACCESS_LOG_CLIENT_IP_HEADER", "") or ""
+    candidates = []
+    if header:
+        meta_key = header.upper().replace("-", "_")
+        if not meta_key.startswith("HTTP_"):
+            meta_key = f"HTTP_{meta_key}"
+        forwarded = [part.strip() for part in request.META.get(meta_key, "").split(",") if part.strip()]
+        candidates.extend(forwarded[-1:])
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
+
+
+def user_agent(request: HttpRequest) -> str:
+    return str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_MAX_LENGTH]
 
 
 def can_work_with_cases(user: User) -> bool:
