@@ -1,10 +1,33 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+"""Staff accounts in `/beheer/`: no password fields anywhere, every write through `accounts.services`.
 
-from wijkkracht.accounts.models import Expertise, User
-from wijkkracht.common.admin import ConfigurationAdmin, is_functional_admin
+- Adding an account asks no password: the holder gets a one-time link by e-mail ("send password link"
+  sends a new one).
+- Accounts with administrator, privacy-officer or superuser rights (also one's own rights) are read-only.
+- An account with case history cannot be deleted: it is deactivated (an action, audited).
+- The staff-audit log is read-only, for the privacy officer only.
+"""
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wijkkracht.accounts import services
+from wijkkracht.accounts.models import Expertise, Role, StaffAuditEntry, User
+from wijkkracht.common.admin import (
+    ConfigurationAdmin,
+    deletion_refusal,
+    is_functional_admin,
+    is_privacy_officer,
+)
 
 
 @admin.register(Expertise)
@@ -12,22 +35,293 @@ class ExpertiseAdmin(ConfigurationAdmin):
     list_display = ["name", "code"]
 
 
+def _role_choices() -> list[tuple[str, Any]]:
+    return [("", "---------")] + [(value, label) for value, label in Role.choices if value in services.ASSIGNABLE_ROLES]
+
+
+class StaffAccountCreationForm(forms.ModelForm):
+    """Who the new colleague is and what they do; no password (they choose it through the link)."""
+
+    role = forms.TypedChoiceField(label=gettext_lazy("role"), choices=_role_choices, required=True)
+    actor: Any = None
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "expertises"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            if name in self.fields:  # a read-only page has no fields
+                self.fields[name].required = True
+        if "email" in self.fields:
+            self.fields["email"].help_text = _("The link to choose a password is sent to this address.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            try:
+                services.validate_staff_account_create(
+                    actor=self.actor,
+                    username=data["username"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    role=data["role"],
+                )
+            except ValidationError as error:
+                self._apply(error)
+        return data
+
+    def _apply(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class StaffAccountChangeForm(StaffAccountCreationForm):
+    """Name, e-mail, role, expertises and active; rights and teams are never fields (teams: on the team)."""
+
+    actor: Any = None
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "expertises", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "email" not in self.fields:
+            return  # read-only page
+        self.fields["email"].help_text = _(
+            "Password links are sent to this address; it cannot be changed once the staff member has chosen a password."
+        )
+        if self.instance.pk and self.actor is not None and self.instance.pk == self.actor.pk:
+            # One's own role and active flag are shown, not editable (and refused by the service anyway).
+            cast(forms.ChoiceField, self.fields["role"]).choices = Role.choices
+            for name in ("role", "is_active"):
+                self.fields[name].disabled = True
+
+    def changes(self) -> services.StaffChanges:
+        data = self.cleaned_data
+        return services.StaffChanges(
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            role=data["role"],
+            is_active=data["is_active"],
+            expertises=list(data["expertises"]),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = forms.ModelForm.clean(self) or {}
+        if not self.errors:
+            try:
+                services.validate_staff_account_update(actor=self.actor, account=self.instance, changes=self.changes())
+            except ValidationError as error:
+                self._apply(error)
+        return data
+
+
+def _link_base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, ConfigurationAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "is_active"]
+class UserAdmin(ConfigurationAdmin):
+    form = StaffAccountChangeForm
+    add_form = StaffAccountCreationForm
+    change_form_template = "admin/accounts/user/change_form.html"
+    list_display = ["username", "first_name", "last_name", "role", "is_active", "has_password"]
     list_filter = ["role", "is_active", "teams"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    ordering = ["username"]
     filter_horizontal = ["expertises"]
+    readonly_fields = ["teams_display", "has_password", "is_staff", "is_superuser", "last_login", "date_joined"]
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
-        (_("Personal details"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Work"), {"fields": ("role", "expertises", "is_active", "is_staff")}),
+        (None, {"fields": ("username", "has_password")}),
+        (gettext_lazy("Personal details"), {"fields": ("first_name", "last_name", "email")}),
+        (gettext_lazy("Work"), {"fields": ("role", "expertises", "teams_display", "is_active")}),
+        (gettext_lazy("Rights"), {"fields": ("is_staff", "is_superuser", "last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (
-            None,
-            {"classes": ("wide",), "fields": ("username", "password1", "password2", "role", "first_name", "last_name")},
-        ),
-    )
+    add_fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email", "role", "expertises")}),)
+    actions = ["send_password_link", "deactivate", "delete_selected"]
+
+    @admin.display(description=gettext_lazy("teams"))
+    def teams_display(self, obj: User) -> str:
+        names = list(obj.memberships.values_list("team__name", flat=True).order_by("team__name"))
+        return format_html_join(", ", "{}", ((name,) for name in names)) or "–"
+
+    @admin.display(description=gettext_lazy("has chosen a password"), boolean=True)
+    def has_password(self, obj: User) -> bool:
+        return obj.has_usable_password()
+
+    # --- permissions -------------------------------------------------------------------------------------
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Accounts with rights are read-only, except one's own name, e-mail and expertises."""
+        if not is_functional_admin(request):
+            return False
+        return obj is None or obj.pk == request.user.pk or not services.is_protected(obj)
+
+    def deletion_refusal(self, request: HttpRequest, objs: list[Any]) -> str:
+        for obj in objs:
+            if obj.pk == request.user.pk or services.is_protected(obj):
+                return _("%(user)s has administrator, privacy-officer or superuser rights and cannot be deleted.") % {
+                    "user": obj
+                }
+        refusal = deletion_refusal(objs)
+        if refusal:
+            return refusal + " " + _("Deactivate the account instead: it then can no longer log in.")
+        return ""
+
+    def has_send_password_link_permission(self, request: HttpRequest) -> bool:
+        return is_functional_admin(request)
+
+    def has_deactivate_permission(self, request: HttpRequest) -> bool:
+        return is_functional_admin(request)
+
+    # --- forms -------------------------------------------------------------------------------------------
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = self.add_form
+            kwargs["fields"] = list(self.add_form.Meta.fields)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        try:
+            if change:
+                saved = services.staff_account_update(actor=request.user, account=obj, changes=form.changes())  # type: ignore[arg-type]
+            else:
+                data = form.cleaned_data
+                saved = services.staff_account_create(
+                    actor=request.user,  # type: ignore[arg-type]
+                    username=data["username"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    role=data["role"],
+                    expertises=data["expertises"],
+                    link_base=_link_base(request),
+                )
+        except ValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
+        obj.pk = obj.id = saved.pk
+        if not change:
+            self.message_user(
+                request,
+                _("A link to choose a password has been sent to %(email)s.") % {"email": saved.email},
+                messages.SUCCESS,
+            )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The service already saved the expertises; there are no inlines."""
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        services.staff_account_delete(actor=request.user, account=obj)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        accounts = list(queryset)
+        for account in accounts:
+            services.validate_staff_account_delete(actor=request.user, account=account)  # type: ignore[arg-type]
+        for account in accounts:
+            services.staff_account_delete(actor=request.user, account=account)  # type: ignore[arg-type]
+
+    # --- password links and deactivation ---------------------------------------------------------------
+
+    def get_urls(self) -> list[Any]:
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/password-link/",
+                self.admin_site.admin_view(self.password_link_view),
+                name=f"{opts.app_label}_{opts.model_name}_password_link",
+            ),
+            # Django's own "change password" page for another user does not exist here: nobody sets it.
+            path("<path:object_id>/password/", self.admin_site.admin_view(self.no_password_form)),
+            *super().get_urls(),
+        ]
+
+    def no_password_form(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        raise Http404
+
+    def password_link_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST" or not is_functional_admin(request):
+            raise PermissionDenied
+        account = get_object_or_404(User, pk=object_id) if object_id.isdigit() else None
+        if account is None:
+            raise Http404
+        self._send_links(request, [account])
+        return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[account.pk]))
+
+    def _send_links(self, request: HttpRequest, accounts: list[User]) -> None:
+        for account in accounts:
+            try:
+                services.staff_password_link_send(
+                    actor=request.user,  # type: ignore[arg-type]
+                    account=account,
+                    link_base=_link_base(request),
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("A link to choose a password has been sent to %(user)s (%(email)s).")
+                    % {"user": account, "email": account.email},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=gettext_lazy("Send a link to choose a password"), permissions=["send_password_link"])
+    def send_password_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._send_links(request, list(queryset))
+
+    @admin.action(description=gettext_lazy("Deactivate the selected staff members"), permissions=["deactivate"])
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        done = 0
+        for account in queryset.filter(is_active=True):
+            try:
+                services.staff_account_deactivate(actor=request.user, account=account)  # type: ignore[arg-type]
+            except (ValidationError, PermissionDenied) as error:
+                message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{account}: {message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("%(count)d staff members deactivated.") % {"count": done}, messages.SUCCESS)
+
+
+@admin.register(StaffAuditEntry)
+class StaffAuditEntryAdmin(admin.ModelAdmin):
+    """Read-only, for the privacy officer only; the database refuses changes anyway (append-only)."""
+
+    list_display = ["at", "actor_username", "action", "subject_username", "before", "after"]
+    list_filter = ["action"]
+    search_fields = ["actor_username", "subject_username"]
+    date_hierarchy = "at"
+    actions = None
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_functional_admin(request)
+        return is_privacy_officer(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_privacy_officer(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

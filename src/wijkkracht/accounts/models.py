@@ -1,4 +1,6 @@
-from django.contrib.auth.models import AbstractUser
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,9 +38,23 @@ class Expertise(models.Model):
         return self.name
 
 
+class StaffUserManager(UserManager["User"]):
+    """`createsuperuser` makes a functional administrator, never a case worker with every permission."""
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
+        extra_fields.setdefault("role", Role.FUNCTIONAL_ADMIN)
+        if extra_fields["role"] in CASE_ROLES:
+            raise ValueError("A superuser cannot have a case role.")
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.SOCIAL_WORKER)
     expertises = models.ManyToManyField(Expertise, blank=True, related_name="workers", verbose_name=_("expertises"))
+
+    objects: ClassVar[StaffUserManager] = StaffUserManager()
 
     class Meta:
         verbose_name = _("staff member")
@@ -58,3 +74,56 @@ class User(AbstractUser):
     @property
     def works_with_cases(self) -> bool:
         return self.is_active and self.role in CASE_ROLES
+
+    @property
+    def is_administrator(self) -> bool:
+        """Manages accounts and configuration in `/beheer/`: the functional administrator role."""
+        return self.is_active and self.role == Role.FUNCTIONAL_ADMIN
+
+    @property
+    def is_privacy_officer(self) -> bool:
+        return self.is_active and self.role == Role.PRIVACY_OFFICER
+
+
+class StaffAuditAction(models.TextChoices):
+    CREATED = "created", _("Account created")
+    CHANGED = "changed", _("Account changed")
+    MEMBERSHIPS = "memberships", _("Team memberships changed")
+    PASSWORD_LINK_SENT = "password_link_sent", _("Password link sent")
+    PASSWORD_CHOSEN = "password_chosen", _("Password chosen through a link")
+    DEACTIVATED = "deactivated", _("Account deactivated")
+    DELETED = "deleted", _("Account deleted")
+
+
+class StaffAuditEntry(models.Model):
+    """One change of a staff account: who did it, when, to whom, and the values before and after.
+
+    Append-only: the database refuses UPDATE and DELETE (triggers in migration 0004). Accounts are kept as
+    plain ids with a copied username (not foreign keys), so the log outlives the accounts and deleting an
+    account never has to touch it.
+    """
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor_id = models.BigIntegerField(_("changed by (id)"), null=True, blank=True)
+    actor_username = models.CharField(_("changed by"), max_length=150)
+    actor_role = models.CharField(_("role of the changer"), max_length=32, blank=True)
+    subject_id = models.BigIntegerField(_("staff member (id)"), db_index=True)
+    subject_username = models.CharField(_("staff member"), max_length=150)
+    action = models.CharField(_("action"), max_length=20, choices=StaffAuditAction.choices)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("staff audit entry")
+        verbose_name_plural = _("staff audit log")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=StaffAuditAction.values),
+                name="staffauditentry_action_known",
+                violation_error_message=_("Unknown action."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject_username}"

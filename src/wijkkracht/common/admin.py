@@ -1,18 +1,69 @@
+from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from wijkkracht.accounts.deletion import case_data_models
 from wijkkracht.accounts.models import Role
+
+# Access to the management site follows from roles, never from Django's permission flags: a superuser has
+# every Django permission, so admin pages that go by those (groups; API tokens, which would let a superuser
+# mint a token for somebody else and act as them) are not in the management site at all.
+for _label in ["auth.Group", "authtoken.TokenProxy"]:
+    try:
+        _model = apps.get_model(_label)
+    except LookupError:  # pragma: no cover - app not installed
+        continue
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 def is_functional_admin(request: HttpRequest) -> bool:
+    """Configuration and staff accounts are managed by the functional administrator role only.
+
+    Being a superuser is not enough: `createsuperuser` makes a functional administrator anyway, and a
+    superuser with another role (say the privacy officer of an older installation) should not manage
+    configuration just because the flag is set.
+    """
     user: Any = request.user
-    return bool(user.is_active and (user.is_superuser or user.role == Role.FUNCTIONAL_ADMIN))
+    return bool(user.is_authenticated and user.is_active and user.role == Role.FUNCTIONAL_ADMIN)
+
+
+def is_privacy_officer(request: HttpRequest) -> bool:
+    """Reads the access log and the staff-audit log; nothing else in management."""
+    user: Any = request.user
+    return bool(user.is_authenticated and user.is_active and user.role == Role.PRIVACY_OFFICER)
+
+
+def deletion_refusal(objs: Iterable[models.Model]) -> str:
+    """Why `objs` cannot be deleted (case data hangs off them), or '' when they can. Names only the kinds
+    of data, never the data."""
+    objs = list(objs)
+    own = {type(obj) for obj in objs}
+    blocking = [model for model in case_data_models(objs) if model not in own]
+    if not blocking:
+        return ""
+    kinds = ", ".join(str(model._meta.verbose_name_plural) for model in blocking)
+    names = ", ".join(str(obj) for obj in objs[:5]) + ("…" if len(objs) > 5 else "")
+    return _("%(objects)s cannot be deleted: case data is linked to it (%(kinds)s).") % {
+        "objects": names,
+        "kinds": kinds,
+    }
 
 
 class ConfigurationAdmin(admin.ModelAdmin):
-    """Configuration is managed by the functional administrator; case content is not in admin at all."""
+    """Configuration is managed by the functional administrator; case content is not in admin at all.
+
+    Deleting never lists related objects (only the objects themselves and counts per kind), and is refused
+    with a message when case data hangs off the object: the delete page of a team must not show its
+    households, nor that of a staff member their contacts and tasks.
+    """
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_functional_admin(request)
@@ -26,8 +77,33 @@ class ConfigurationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return is_functional_admin(request)
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return is_functional_admin(request)
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not is_functional_admin(request):
+            return False
+        return obj is None or not self.deletion_refusal(request, [obj])
+
+    def deletion_refusal(self, request: HttpRequest, objs: list[Any]) -> str:
+        return deletion_refusal(objs)
+
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
+        objs = list(objs)
+        refusal = self.deletion_refusal(request, objs)
+        if refusal:
+            return [], {}, set(), [refusal]
+        _listed, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return [str(obj) for obj in objs], model_count, perms_needed, protected
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        if is_functional_admin(request):
+            obj = self.get_object(request, unquote(object_id))
+            refusal = self.deletion_refusal(request, [obj]) if obj is not None else ""
+            if obj is not None and refusal:
+                self.message_user(request, refusal, messages.ERROR)
+                opts = self.model._meta
+                return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
 
 class ConfigurationInline(admin.TabularInline):

@@ -22,3 +22,4 @@ class UserFactory(factory.django.DjangoModelFactory):
         regisseur = factory.Trait(role=Role.SECOND_LINE_REGISSEUR)
         policy_officer = factory.Trait(role=Role.POLICY_OFFICER)
         functional_admin = factory.Trait(role=Role.FUNCTIONAL_ADMIN, is_staff=True)
+        privacy_officer = factory.Trait(role=Role.PRIVACY_OFFICER, is_staff=True)

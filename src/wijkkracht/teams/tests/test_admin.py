@@ -2,11 +2,12 @@
 
 import pytest
 
+from wijkkracht.security.testing import login_verified
 from wijkkracht.teams.models import TeamMembership, Wijk
 
 
 def test_functional_admin_manages_districts_and_teams(world, client):
-    client.force_login(world.functional_admin)
+    login_verified(client, world.functional_admin)
     assert client.get("/beheer/").status_code == 200
     for url in ["/beheer/teams/wijk/", "/beheer/teams/team/", "/beheer/accounts/user/", "/beheer/teams/municipality/"]:
         assert client.get(url).status_code == 200, url
@@ -26,7 +27,7 @@ def test_functional_admin_manages_districts_and_teams(world, client):
 
 
 def test_a_bad_district_code_is_refused(world, client):
-    client.force_login(world.functional_admin)
+    login_verified(client, world.functional_admin)
     response = client.post(
         "/beheer/teams/wijk/add/",
         {
@@ -42,7 +43,7 @@ def test_a_bad_district_code_is_refused(world, client):
 
 
 def test_case_content_is_not_in_admin(world, client):
-    client.force_login(world.functional_admin)
+    login_verified(client, world.functional_admin)
     assert client.get("/beheer/households/household/").status_code == 404
     assert b"Jansen" not in client.get("/beheer/").content
     assert client.get("/beheer/privacy/accesslogentry/").status_code == 403
@@ -71,7 +72,7 @@ def test_a_contact_person_cannot_be_removed_from_the_team(world, client):
         }
         if item.id == membership.id:
             data[f"memberships-{index}-DELETE"] = "on"
-    client.force_login(world.functional_admin)
+    login_verified(client, world.functional_admin)
     response = client.post(f"/beheer/teams/team/{world.team.id}/change/", data)
     assert response.status_code == 200
     assert "wijs die eerst aan iemand anders toe" in response.content.decode()
