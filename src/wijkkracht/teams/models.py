@@ -30,6 +30,14 @@ class Municipality(models.Model):
         default=2,
         validators=[MinValueValidator(1)],
     )
+    two_factor_required_for_all_staff = models.BooleanField(
+        _("two-factor authentication for all staff"),
+        default=False,
+        help_text=_(
+            "Administrators, the privacy officer and superusers always sign in with a second factor; "
+            "with this on, every staff member does."
+        ),
+    )
 
     class Meta:
         verbose_name = _("municipality")

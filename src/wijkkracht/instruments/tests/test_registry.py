@@ -2,6 +2,7 @@ import pytest
 
 from wijkkracht.instruments.models import InstrumentFile, InstrumentVersion
 from wijkkracht.instruments.registry import instrument_catalogue
+from wijkkracht.security.testing import login_verified
 
 EXTRA = """
 id: buurtscan
@@ -67,7 +68,7 @@ def test_a_broken_file_disables_only_its_instrument_and_says_why(folder, client,
     assert [(p.source, p.instrument) for p in catalogue.problems] == [("kapot.yaml", "buurtscan")]
     client.force_login(world.worker)
     assert client.get(f"/huishoudens/{world.household.id}/").status_code == 200  # the app keeps working
-    client.force_login(world.functional_admin)
+    login_verified(client, world.functional_admin)
     page = client.get("/beheer/instruments/instrumentversion/").content.decode()
     assert "kapot.yaml" in page and "scale.good" in page
 
@@ -90,7 +91,7 @@ def test_a_wrong_criteria_file_is_reported(folder):
 
 @pytest.mark.django_db
 def test_upload_in_admin_is_validated_like_a_file(world, client):
-    client.force_login(world.functional_admin)
+    login_verified(client, world.functional_admin)
     bad = client.post(
         "/beheer/instruments/instrumentfile/add/",
         {

@@ -2,6 +2,7 @@ import pytest
 
 from wijkkracht.households.tests.factories import ContactFactory, HouseholdFactory
 from wijkkracht.monitoring.selectors import team_overview
+from wijkkracht.security.testing import login_verified
 
 
 def test_policy_officer_sees_counts_without_personal_data(world, client):
@@ -34,7 +35,7 @@ def test_counts_per_status_and_contact_minutes(world):
 
 @pytest.mark.parametrize(("who", "status"), [("worker", 403), ("coordinator", 200), ("functional_admin", 403)])
 def test_who_may_see_the_overview(world, client, who, status):
-    client.force_login(getattr(world, who))
+    login_verified(client, getattr(world, who))
     assert client.get("/overzicht/").status_code == status
 
 
