@@ -62,6 +62,20 @@ class Measurement(models.Model):
                 name="measurement_moment_once_per_household",
                 violation_error_message=_("This moment has already been measured."),
             ),
+            # At most one unfinished measurement per household × instrument × member: two parallel starts
+            # give one draft and one clear message. Two partial constraints, as NULL members are distinct in SQL.
+            models.UniqueConstraint(
+                fields=["household", "instrument_code"],
+                condition=Q(status=MeasurementStatus.DRAFT) & Q(person__isnull=True),
+                name="measurement_one_draft_per_household",
+                violation_error_message=_("There is an unfinished measurement of this instrument: complete it first."),
+            ),
+            models.UniqueConstraint(
+                fields=["household", "person", "instrument_code"],
+                condition=Q(status=MeasurementStatus.DRAFT) & Q(person__isnull=False),
+                name="measurement_one_draft_per_person",
+                violation_error_message=_("There is an unfinished measurement of this instrument: complete it first."),
+            ),
             models.CheckConstraint(
                 condition=(Q(status=MeasurementStatus.DRAFT) & Q(completed_at__isnull=True))
                 | (Q(status=MeasurementStatus.COMPLETE) & Q(completed_at__isnull=False)),

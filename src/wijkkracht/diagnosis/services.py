@@ -5,11 +5,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wijkkracht.common.validation import ErrorCollector, validate_not_future
+from wijkkracht.common.validation import ErrorCollector, validate_not_before, validate_not_future
 from wijkkracht.diagnosis.models import (
     NOTE_MAX_LENGTH,
     Measurement,
@@ -64,6 +64,7 @@ def measurement_start(
         errors.add("household", _("This household is closed or handed over; no new measurements can be taken."))
     with errors.field("date"):
         validate_not_future(date)
+        validate_not_before(date, household.registered_on, what=_("the household's registration"))
     if participation not in Participation.values:
         errors.add("participation", _("Choose who scored the measurement."))
     unique_participants = set(participant_ids)
@@ -89,27 +90,42 @@ def measurement_start(
         _validate_scores(errors, version.parsed, scores)
         errors.raise_if_any()
 
-    with transaction.atomic():
-        measurement = Measurement.objects.create(
-            household=household,
-            person=person,
-            instrument=version,
-            instrument_code=instrument_code,
-            moment=next_moment,
-            date=date,
-            participation=participation,
-            created_by=access.user,
-        )
-        if unique_participants:
-            measurement.participants.set(unique_participants)
-        if scores:
-            _write_scores(measurement, scores)
-        access_log_record(
-            access=access,
-            household_id=household.id,
-            action=AccessAction.CREATE,
-            what=f"measurement {instrument_code} moment {next_moment}",
-        )
+    try:
+        with transaction.atomic():
+            measurement = Measurement.objects.create(
+                household=household,
+                person=person,
+                instrument=version,
+                instrument_code=instrument_code,
+                moment=next_moment,
+                date=date,
+                participation=participation,
+                created_by=access.user,
+            )
+            if unique_participants:
+                measurement.participants.set(unique_participants)
+            if scores:
+                _write_scores(measurement, scores)
+            access_log_record(
+                access=access,
+                household_id=household.id,
+                action=AccessAction.CREATE,
+                what=f"measurement {instrument_code} moment {next_moment}",
+            )
+    except IntegrityError:
+        # Someone started the same measurement at the same moment: the database keeps one draft per
+        # household × instrument × member and one measurement per moment; the second start is told so.
+        if existing.filter(moment__gte=next_moment).exists():
+            raise ValidationError(
+                {
+                    "instrument": _(
+                        "Someone else has just started this measurement. Open it from the household's page "
+                        "instead of starting another one."
+                    )
+                },
+                code="started_meanwhile",
+            ) from None
+        raise
     return measurement
 
 
@@ -177,9 +193,13 @@ def measurement_complete(*, access: AccessContext, measurement: Measurement) -> 
             }
         )
     with transaction.atomic():
-        measurement.status = MeasurementStatus.COMPLETE
-        measurement.completed_at = timezone.now()
-        measurement.save(update_fields=["status", "completed_at"])
+        # Only a draft moves: of two colleagues completing it at the same moment, the second is told.
+        completed_at = timezone.now()
+        if not Measurement.objects.filter(id=measurement.id, status=MeasurementStatus.DRAFT).update(
+            status=MeasurementStatus.COMPLETE, completed_at=completed_at
+        ):
+            raise ValidationError({"status": _("This measurement is already complete.")})
+        measurement.status, measurement.completed_at = MeasurementStatus.COMPLETE, completed_at
         access_log_record(
             access=access,
             household_id=measurement.household_id,

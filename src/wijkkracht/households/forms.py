@@ -9,6 +9,8 @@ from wijkkracht.common.forms import DateInput
 from wijkkracht.common.validation import normalise_postcode, validate_birth_date, validate_bsn, validate_not_future
 from wijkkracht.households.models import (
     ALLOWED_TRANSITIONS,
+    HOUSE_NUMBER_MAX,
+    MEMBERS_MAX,
     NOTE_MAX_LENGTH,
     ContactKind,
     Household,
@@ -21,10 +23,25 @@ from wijkkracht.privacy.access import coordinated_teams_of
 from wijkkracht.teams.models import Team, Wijk
 
 
-class HouseholdAddressForm(forms.Form):
+class VersionedForm(forms.Form):
+    """A form that changes a record carries the version it was read at, so the service can refuse a change
+    based on an older one. A missing or mangled version is a message above the form, not a hidden error."""
+
+    expected_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        value = str(data.get("expected_version") or "")
+        if not value.isdigit() or not 1 <= int(value) < 2**31:
+            raise ValidationError(_("This page is out of date: reload it and make your change again."))
+        data["expected_version"] = int(value)
+        return data
+
+
+class HouseholdAddressFields(forms.Form):
     name = forms.CharField(label=_("Household name"), max_length=100, help_text=_("Usually the family name."))
     postcode = forms.CharField(label=_("Postcode"), max_length=7, help_text=_("For example 1234 AB."))
-    house_number = forms.IntegerField(label=_("House number"), min_value=1)
+    house_number = forms.IntegerField(label=_("House number"), min_value=1, max_value=HOUSE_NUMBER_MAX)
     house_number_addition = forms.CharField(label=_("Addition"), max_length=6, required=False)
     street = forms.CharField(label=_("Street"), max_length=100, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
@@ -39,7 +56,11 @@ class HouseholdAddressForm(forms.Form):
         return normalise_postcode(self.cleaned_data["postcode"])
 
 
-class HouseholdRegisterForm(HouseholdAddressForm):
+class HouseholdAddressForm(VersionedForm, HouseholdAddressFields):
+    """Correcting the name and address of a household: the fields of registration plus the version."""
+
+
+class HouseholdRegisterForm(HouseholdAddressFields):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"), empty_label=None)
     intake_channel = forms.ChoiceField(label=_("Came in through"), choices=IntakeChannel.choices)
     contact_person = forms.ModelChoiceField(
@@ -86,6 +107,10 @@ class MemberForm(forms.Form):
         )
 
 
+class MemberEditForm(VersionedForm, MemberForm):
+    """Correcting a member's details: the fields of registration plus the version."""
+
+
 class BaseMemberFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
@@ -101,7 +126,9 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return [form.to_member() for form in self.member_forms()]
 
 
-MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=3, max_num=12, validate_max=True)
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=3, max_num=MEMBERS_MAX, validate_max=True
+)
 
 
 class ContactForm(forms.Form):

@@ -8,6 +8,9 @@ from wijkkracht.teams.models import Team, Wijk
 POSTCODE_REGEX = r"^[1-9][0-9]{3}[A-Z]{2}$"
 BSN_REGEX = r"^[0-9]{9}$"
 NOTE_MAX_LENGTH = 2000
+HOUSE_NUMBER_MAX = 99999
+#: At most this many members in one registration, through the form and the API alike.
+MEMBERS_MAX = 12
 
 
 class HouseholdStatus(models.TextChoices):
@@ -76,6 +79,8 @@ class Household(models.Model):
     )
     status_since = models.DateField(_("status since"))
     registered_on = models.DateField(_("registered on"))
+    #: Optimistic lock on the name and address: every correction names the version it was based on.
+    lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,6 +114,11 @@ class Household(models.Model):
                 condition=Q(house_number__gte=1),
                 name="household_house_number_positive",
                 violation_error_message=_("The house number must be at least 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(house_number__lte=HOUSE_NUMBER_MAX),
+                name="household_house_number_at_most_99999",
+                violation_error_message=_("The house number is at most 99999."),
             ),
         ]
 
@@ -149,6 +159,8 @@ class Person(models.Model):
     date_of_birth = models.DateField(_("date of birth"))
     bsn = models.CharField(_("BSN"), max_length=9, blank=True, help_text=_("Optional; nine digits."))
     role = models.CharField(_("role in household"), max_length=20, choices=PersonRole.choices)
+    #: Optimistic lock on the member's details: every correction names the version it was based on.
+    lock_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["date_of_birth", "id"]
@@ -179,6 +191,36 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class DetailChange(models.Model):
+    """Which details of a household or member a correction changed, by whom and when (field names only,
+    never values), so a refused stale edit can say what changed meanwhile."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="detail_changes")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    lock_version = models.PositiveIntegerField()
+    fields = models.JSONField(default=list)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["lock_version", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "lock_version"],
+                condition=Q(person__isnull=True),
+                name="detailchange_household_version_once",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "lock_version"],
+                condition=Q(person__isnull=False),
+                name="detailchange_person_version_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lock_version}: {', '.join(self.fields)}"
 
 
 class StatusChange(models.Model):

@@ -6,26 +6,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from wijkkracht.accounts.models import Role, User
 from wijkkracht.common.dates import add_working_days
+from wijkkracht.common.locking import stale_error, version_advance
 from wijkkracht.common.validation import (
     ErrorCollector,
+    invisible_characters,
     normalise_postcode,
     validate_birth_date,
     validate_bsn,
+    validate_name,
+    validate_not_before,
     validate_not_future,
 )
 from wijkkracht.diagnosis.rules import intake_gaps
 from wijkkracht.households.models import (
     ALLOWED_TRANSITIONS,
+    HOUSE_NUMBER_MAX,
+    MEMBERS_MAX,
     NOTE_MAX_LENGTH,
     Contact,
     ContactKind,
+    DetailChange,
     Household,
     HouseholdStatus,
     IntakeChannel,
@@ -52,11 +59,18 @@ class MemberData:
     bsn: str = ""
 
 
+def _validate_name(errors: ErrorCollector, field: str, value: str, blank_message: str = "") -> None:
+    """A name without invisible characters (refused, not removed); `blank_message` when it must not be blank."""
+    if invisible_characters(value):
+        with errors.field(field):
+            validate_name(value)
+    elif blank_message and not value.strip():
+        errors.add(field, blank_message)
+
+
 def _validate_member(errors: ErrorCollector, prefix: str, member: MemberData) -> None:
-    if not member.first_name.strip():
-        errors.add(f"{prefix}first_name", _("Enter a first name."))
-    if not member.last_name.strip():
-        errors.add(f"{prefix}last_name", _("Enter a last name."))
+    _validate_name(errors, f"{prefix}first_name", member.first_name, _("Enter a first name."))
+    _validate_name(errors, f"{prefix}last_name", member.last_name, _("Enter a last name."))
     with errors.field(f"{prefix}date_of_birth"):
         validate_birth_date(member.date_of_birth)
     with errors.field(f"{prefix}bsn"):
@@ -106,6 +120,8 @@ def household_register(
         house_number=house_number,
         house_number_addition=house_number_addition,
         wijk_id=wijk_id,
+        street=street,
+        city=city,
     )
     if intake_channel not in IntakeChannel.values:
         errors.add("intake_channel", _("Choose how the household came in."))
@@ -128,8 +144,14 @@ def household_register(
 
     if not members:
         errors.add("members", _("Register at least one household member."))
+    elif len(members) > MEMBERS_MAX:
+        errors.add("members", _("Register at most %(max)d members at once.") % {"max": MEMBERS_MAX})
+    seen_bsns: set[str] = set()
     for index, member in enumerate(members):
         _validate_member(errors, f"members.{index}.", member)
+        if member.bsn and member.bsn in seen_bsns:
+            errors.add(f"members.{index}.bsn", _("This BSN has already been given for another member."))
+        seen_bsns.add(member.bsn)
     errors.raise_if_any()
     assert team is not None and wijk is not None
 
@@ -179,10 +201,72 @@ def household_register(
     return household
 
 
+def _changed_fields(record: models.Model, values: dict[str, object]) -> list[str]:
+    """The fields whose stored value differs from the new one, read inside the caller's transaction."""
+    current = type(record)._default_manager.filter(pk=record.pk).values(*values).get()
+    return [record._meta.get_field(field).name for field, value in values.items() if current[field] != value]
+
+
+def _move_version(
+    access: AccessContext,
+    record: Household | Person,
+    *,
+    expected_version: int,
+    changed: list[str],
+) -> None:
+    """Inside the caller's transaction: refuse a change based on an older version, naming what changed
+    meanwhile and by whom; otherwise move the version on (only when something changes) and record which
+    fields changed."""
+    queryset = type(record)._default_manager.filter(pk=record.pk)
+    moved = (
+        version_advance(queryset, expected_version=expected_version)
+        if changed
+        else queryset.filter(lock_version=expected_version).exists()
+    )
+    if not moved:
+        raise stale_error(_stale_message(record, expected_version))
+    if changed:
+        person = record if isinstance(record, Person) else None
+        DetailChange.objects.create(
+            household_id=record.household_id if isinstance(record, Person) else record.pk,
+            person=person,
+            lock_version=expected_version + 1,
+            fields=changed,
+            changed_by=access.user,
+        )
+        record.lock_version = expected_version + 1
+
+
+def _field_label(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
+
+
+def _stale_message(record: Household | Person, expected_version: int) -> str:
+    if isinstance(record, Person):
+        since = DetailChange.objects.filter(person=record, lock_version__gt=expected_version)
+    else:
+        since = DetailChange.objects.filter(household=record, person__isnull=True, lock_version__gt=expected_version)
+    changes = "; ".join(
+        _("%(who)s on %(when)s: %(fields)s")
+        % {
+            "who": change.changed_by,
+            "when": date_format(timezone.localtime(change.changed_at), "j F Y H:i"),
+            "fields": ", ".join(_field_label(type(record), field) for field in change.fields),
+        }
+        for change in since.select_related("changed_by")
+    )
+    return _(
+        "Someone else changed these details while you were editing them (%(changes)s). Your change has not "
+        "been saved: reload, check their change and make yours again."
+    ) % {"changes": changes or _("a change made meanwhile")}
+
+
 def household_address_update(
     *,
     access: AccessContext,
     household: Household,
+    expected_version: int,
     name: str,
     postcode: str,
     house_number: int,
@@ -191,7 +275,8 @@ def household_address_update(
     city: str = "",
     wijk_id: int | None = None,
 ) -> Household:
-    """Correct the name or address; the district follows the new postcode unless one is chosen."""
+    """Correct the name or address; the district follows the new postcode unless one is chosen. The change
+    names the version it was based on: a stale one is refused with what changed meanwhile."""
     require_case_worker(access.user)
     errors = ErrorCollector()
     normalised_postcode, wijk = _validate_address(
@@ -201,27 +286,26 @@ def household_address_update(
         house_number=house_number,
         house_number_addition=house_number_addition,
         wijk_id=wijk_id,
+        street=street,
+        city=city,
     )
     errors.raise_if_any()
     assert wijk is not None
+    values: dict[str, object] = {
+        "name": name.strip(),
+        "postcode": normalised_postcode,
+        "house_number": house_number,
+        "house_number_addition": house_number_addition.strip().upper(),
+        "street": street.strip(),
+        "city": city.strip(),
+        "wijk_id": wijk.id,
+    }
     with transaction.atomic():
-        household.name = name.strip()
-        household.postcode = normalised_postcode
-        household.house_number = house_number
-        household.house_number_addition = house_number_addition.strip().upper()
-        household.street, household.city, household.wijk = street.strip(), city.strip(), wijk
-        household.save(
-            update_fields=[
-                "name",
-                "postcode",
-                "house_number",
-                "house_number_addition",
-                "street",
-                "city",
-                "wijk",
-                "updated_at",
-            ]
-        )
+        changed = _changed_fields(household, values)
+        _move_version(access, household, expected_version=expected_version, changed=changed)
+        for field, value in values.items():
+            setattr(household, field, value)
+        household.save(update_fields=[*values, "updated_at"])
         access_log_record(access=access, household_id=household.id, action=AccessAction.UPDATE, what="address")
     return household
 
@@ -234,16 +318,21 @@ def _validate_address(
     house_number: int,
     house_number_addition: str,
     wijk_id: int | None,
+    street: str = "",
+    city: str = "",
 ) -> tuple[str, Wijk | None]:
     """The checks on name and address shared by registering and correcting a household: the normalised
     postcode and the district it lies in (or the one chosen)."""
-    if not name.strip():
-        errors.add("name", _("Enter a name for the household."))
+    _validate_name(errors, "name", name, _("Enter a name for the household."))
+    _validate_name(errors, "street", street)
+    _validate_name(errors, "city", city)
     normalised_postcode = ""
     with errors.field("postcode"):
         normalised_postcode = normalise_postcode(postcode)
     if house_number < 1:
         errors.add("house_number", _("The house number must be at least 1."))
+    elif house_number > HOUSE_NUMBER_MAX:
+        errors.add("house_number", _("The house number is at most %(max)d.") % {"max": HOUSE_NUMBER_MAX})
     if len(house_number_addition) > 6:
         errors.add("house_number_addition", _("An addition has at most six characters."))
     return normalised_postcode, _wijk_for(errors, wijk_id, normalised_postcode)
@@ -265,18 +354,28 @@ def _wijk_for(errors: ErrorCollector, wijk_id: int | None, postcode: str) -> Wij
     return area.wijk
 
 
-def person_update(*, access: AccessContext, person: Person, member: MemberData) -> Person:
-    """Correct a member's details, with the same checks as registering them."""
+def person_update(*, access: AccessContext, person: Person, expected_version: int, member: MemberData) -> Person:
+    """Correct a member's details, with the same checks as registering them and the same lock as the
+    household's address."""
     require_case_worker(access.user)
     errors = ErrorCollector()
     _validate_member(errors, "", member)
     if member.bsn and person.household.members.filter(bsn=member.bsn).exclude(id=person.id).exists():
         errors.add("bsn", _("This BSN is already registered in this household."))
     errors.raise_if_any()
+    values: dict[str, object] = {
+        "first_name": member.first_name.strip(),
+        "last_name": member.last_name.strip(),
+        "date_of_birth": member.date_of_birth,
+        "bsn": member.bsn,
+        "role": member.role,
+    }
     with transaction.atomic():
-        person.first_name, person.last_name = member.first_name.strip(), member.last_name.strip()
-        person.date_of_birth, person.bsn, person.role = member.date_of_birth, member.bsn, member.role
-        person.save(update_fields=["first_name", "last_name", "date_of_birth", "bsn", "role"])
+        changed = _changed_fields(person, values)
+        _move_version(access, person, expected_version=expected_version, changed=changed)
+        for field, value in values.items():
+            setattr(person, field, value)
+        person.save(update_fields=list(values))
         access_log_record(access=access, household_id=person.household_id, action=AccessAction.UPDATE, what="member")
     return person
 
@@ -438,6 +537,7 @@ def contact_log(
         errors.add("kind", _("Choose the kind of contact."))
     with errors.field("date"):
         validate_not_future(date)
+        validate_not_before(date, household.registered_on, what=_("the household's registration"))
     if not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
         errors.add("duration_minutes", _("The duration is between 0 and 720 minutes."))
     if len(note) > NOTE_MAX_LENGTH:
@@ -478,14 +578,31 @@ def contact_log(
     return contact
 
 
+def _already_completed(task_id: int) -> ValidationError:
+    done = Task.objects.filter(id=task_id).select_related("done_by").first()
+    if done is None or done.done_at is None:
+        return ValidationError({"status": _("This task has already been completed.")})
+    return ValidationError(
+        {
+            "status": _("This task has already been completed by %(who)s on %(when)s.")
+            % {"who": done.done_by, "when": date_format(timezone.localtime(done.done_at), "j F Y H:i")}
+        },
+        code="already_done",
+    )
+
+
 def task_complete(*, access: AccessContext, task: Task) -> Task:
+    """Complete an open task. Of two colleagues completing it at the same moment, one succeeds and the
+    other is told who was first: the update only moves a task that is still open."""
     require_case_worker(access.user)
     if task.status == TaskStatus.DONE:
-        raise ValidationError({"status": _("This task has already been completed.")})
+        raise _already_completed(task.id)
     with transaction.atomic():
-        task.status = TaskStatus.DONE
-        task.done_at = timezone.now()
-        task.done_by = access.user
-        task.save(update_fields=["status", "done_at", "done_by"])
+        done_at = timezone.now()
+        if not Task.objects.filter(id=task.id, status=TaskStatus.OPEN).update(
+            status=TaskStatus.DONE, done_at=done_at, done_by=access.user
+        ):
+            raise _already_completed(task.id)
+        task.status, task.done_at, task.done_by = TaskStatus.DONE, done_at, access.user
         access_log_record(access=access, household_id=task.household_id, action=AccessAction.UPDATE, what="task done")
     return task

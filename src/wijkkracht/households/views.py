@@ -4,7 +4,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from wijkkracht.households.forms import (
     ContactPersonForm,
     HouseholdAddressForm,
     HouseholdRegisterForm,
+    MemberEditForm,
     MemberForm,
     MemberFormSet,
     StatusChangeForm,
@@ -142,6 +143,7 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
         "street": household.street,
         "city": household.city,
         "wijk": household.wijk_id,
+        "expected_version": household.lock_version,
     }
     return service_form_response(
         request,
@@ -149,6 +151,7 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
         save=lambda data: services.household_address_update(
             access=access,
             household=household,
+            expected_version=data["expected_version"],
             name=data["name"],
             postcode=data["postcode"],
             house_number=data["house_number"],
@@ -167,11 +170,9 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
 @case_worker_required
 def member_edit(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
-    household = selectors.household_get_for_update(access=access, household_id=household_id)
-    person = household.members.filter(id=person_id).first()
-    if person is None:
-        raise Http404(_("Member not found."))
-    form = MemberForm(
+    person = selectors.person_get_for_update(access=access, household_id=household_id, person_id=person_id)
+    household = person.household
+    form = MemberEditForm(
         request.POST or None,
         initial={
             "first_name": person.first_name,
@@ -179,12 +180,15 @@ def member_edit(request: HttpRequest, household_id: int, person_id: int) -> Http
             "date_of_birth": person.date_of_birth,
             "bsn": person.bsn,
             "role": person.role,
+            "expected_version": person.lock_version,
         },
     )
     return service_form_response(
         request,
         form,
-        save=lambda _data: services.person_update(access=access, person=person, member=form.to_member()),
+        save=lambda data: services.person_update(
+            access=access, person=person, expected_version=data["expected_version"], member=form.to_member()
+        ),
         success_message=_("The member's details have been changed."),
         success_url=reverse("households:detail", args=[household.id]),
         title=_("Change details of %(name)s") % {"name": person.full_name},

@@ -7,13 +7,19 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkkracht.accounts.models import Role, User
-from wijkkracht.common.validation import ErrorCollector, validate_not_future
+from wijkkracht.common.validation import (
+    ErrorCollector,
+    invisible_characters,
+    validate_name,
+    validate_not_future,
+    validate_within_years_ahead,
+)
 from wijkkracht.diagnosis.models import Measurement, MeasurementStatus
 from wijkkracht.households.models import Household
 from wijkkracht.instruments.registry import instrument_catalogue
@@ -65,6 +71,13 @@ def _record_change(access: AccessContext, plan: Plan, expected_version: int, sum
     )
 
 
+def _validate_title(errors: ErrorCollector, field: str, value: str) -> None:
+    """A one-line title or name: invisible control or format characters are refused, not removed."""
+    if invisible_characters(value):
+        with errors.field(field):
+            validate_name(value)
+
+
 def _require_active(errors: ErrorCollector, plan: Plan) -> None:
     if not plan.is_active:
         errors.add("version", _("This plan version is closed and can no longer be changed."))
@@ -89,6 +102,8 @@ def plan_start(
         validate_not_future(plan_date)
     if evaluation_date < plan_date:
         errors.add("evaluation_date", _("The evaluation date cannot lie before the plan date."))
+    with errors.field("evaluation_date"):
+        validate_within_years_ahead(evaluation_date)
     baseline = None
     if baseline_id is not None:
         baseline = Measurement.objects.filter(
@@ -97,21 +112,38 @@ def plan_start(
         if baseline is None:
             errors.add("baseline", _("Choose a complete measurement of this household."))
     errors.raise_if_any()
-    with transaction.atomic():
-        number = (
-            Plan.objects.filter(household=household).order_by("-number").values_list("number", flat=True).first() or 0
-        ) + 1
-        plan = Plan.objects.create(
-            household=household,
-            number=number,
-            plan_date=plan_date,
-            evaluation_date=evaluation_date,
-            baseline=baseline,
-            created_by=access.user,
-        )
-        _add_suggestions(plan, household)
-        PlanChange.objects.create(plan=plan, lock_version=1, summary=_("plan started"), changed_by=access.user)
-        access_log_record(access=access, household_id=household.id, action=AccessAction.CREATE, what=f"plan {number}")
+    try:
+        with transaction.atomic():
+            number = (
+                Plan.objects.filter(household=household).order_by("-number").values_list("number", flat=True).first()
+                or 0
+            ) + 1
+            plan = Plan.objects.create(
+                household=household,
+                number=number,
+                plan_date=plan_date,
+                evaluation_date=evaluation_date,
+                baseline=baseline,
+                created_by=access.user,
+            )
+            _add_suggestions(plan, household)
+            PlanChange.objects.create(plan=plan, lock_version=1, summary=_("plan started"), changed_by=access.user)
+            access_log_record(
+                access=access, household_id=household.id, action=AccessAction.CREATE, what=f"plan {number}"
+            )
+    except IntegrityError:
+        # Two starts at the same moment: the database keeps one active plan (and one of each number).
+        if Plan.objects.filter(household=household, status=PlanStatus.ACTIVE).exists():
+            raise ValidationError(
+                {
+                    "household": _(
+                        "Someone else has just started the plan of this household. Open that plan instead of "
+                        "starting another one."
+                    )
+                },
+                code="started_meanwhile",
+            ) from None
+        raise
     return plan
 
 
@@ -175,6 +207,8 @@ def _validate_goal(errors: ErrorCollector, plan: Plan, data: GoalData) -> None:
             errors.add(field, _("This field is required."))
         elif len(value) > limit:
             errors.add(field, _("At most %(max)d characters.") % {"max": limit})
+        elif field != "client_words":
+            _validate_title(errors, field, value)
     if data.deadline is None:
         errors.add("deadline", _("Give a deadline."))
     elif data.deadline < plan.plan_date:
@@ -183,6 +217,9 @@ def _validate_goal(errors: ErrorCollector, plan: Plan, data: GoalData) -> None:
             _("The deadline cannot lie before the plan date (%(date)s).")
             % {"date": plan.plan_date.strftime("%d-%m-%Y")},
         )
+    else:
+        with errors.field("deadline"):
+            validate_within_years_ahead(data.deadline)
     if data.instrument_code or data.instrument_domain or data.target_score is not None:
         version = instrument_catalogue().get(data.instrument_code)
         if version is None or data.instrument_domain not in version.parsed.domain_codes:
@@ -286,6 +323,8 @@ def action_add(
         errors.add("description", _("Describe the action."))
     elif len(description) > 300:
         errors.add("description", _("At most %(max)d characters.") % {"max": 300})
+    else:
+        _validate_title(errors, "description", description)
     if owner_type not in OwnerType.values:
         errors.add("owner_type", _("Choose who carries out the action."))
     elif owner_type == OwnerType.CLIENT:
@@ -304,10 +343,15 @@ def action_add(
             errors.add("owner_user", _("Choose a social worker of the household's team."))
     elif not owner_name.strip():
         errors.add("owner_name", _("Name the person or organisation that carries out the action."))
+    else:
+        _validate_title(errors, "owner_name", owner_name)
     if due_date is None:
         errors.add("due_date", _("Give a due date."))
     elif due_date < plan.plan_date:
         errors.add("due_date", _("The due date cannot lie before the plan date."))
+    else:
+        with errors.field("due_date"):
+            validate_within_years_ahead(due_date)
     method = plan_catalogue().method(method_code) if method_code else None
     if method_code and method is None:
         errors.add("method_code", _("Unknown method."))
@@ -467,6 +511,8 @@ def plan_evaluate(
         errors.add("outcomes", _("An outcome refers to a goal of another plan."))
     if next_evaluation_date < evaluated_on:
         errors.add("next_evaluation_date", _("The next evaluation date cannot lie before today."))
+    with errors.field("next_evaluation_date"):
+        validate_within_years_ahead(next_evaluation_date)
     errors.raise_if_any()
     with transaction.atomic():
         for goal in goals:

@@ -26,6 +26,8 @@ def start(world, code="integrale-nulmeting", **kwargs):
 
 
 def test_moments_are_numbered_automatically(world):
+    world.household.registered_on = TODAY() - datetime.timedelta(days=60)
+    world.household.save()
     first = take(world, "integrale-nulmeting", 3, date=TODAY() - datetime.timedelta(days=30))
     second = take(world, "integrale-nulmeting", 2)
     assert (first.moment, second.moment) == (0, 1)

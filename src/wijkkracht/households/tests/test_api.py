@@ -172,10 +172,10 @@ def test_malformed_filters_are_400(world, api):
 
 
 def test_token_authentication(world, api):
-    from rest_framework.authtoken.models import Token
+    from wijkkracht.security.services import api_token_create
 
-    token = Token.objects.create(user=world.worker)
-    response = api.get("/api/v1/households/", headers={"Authorization": f"Token {token.key}"})
+    _token, secret = api_token_create(user=world.worker, name="test")
+    response = api.get("/api/v1/households/", headers={"Authorization": f"Token {secret}"})
     assert response.status_code == 200
     assert [h["name"] for h in response.json()["results"]] == ["Jansen"]
 
@@ -191,18 +191,33 @@ def test_schema_and_docs_are_served(world, client):
 def test_patch_address_and_member(world, api):
     api.force_authenticate(world.worker)
     response = api.patch(
-        f"/api/v1/households/{world.household.id}/", {"house_number": 42, "street": "Dorpsstraat"}, format="json"
+        f"/api/v1/households/{world.household.id}/",
+        {"house_number": 42, "street": "Dorpsstraat", "lock_version": 1},
+        format="json",
     )
     assert response.status_code == 200 and response.json()["house_number"] == 42 and response.json()["name"] == "Jansen"
-    assert api.patch(f"/api/v1/households/{world.household.id}/", {"postcode": "XX"}, format="json").status_code == 400
+    assert (
+        api.patch(
+            f"/api/v1/households/{world.household.id}/", {"postcode": "XX", "lock_version": 2}, format="json"
+        ).status_code
+        == 400
+    )
     anna = world.household.members.get()
-    member = api.patch(f"/api/v1/persons/{anna.id}/", {"first_name": "Annie"}, format="json")
+    member = api.patch(f"/api/v1/persons/{anna.id}/", {"first_name": "Annie", "lock_version": 1}, format="json")
     assert member.status_code == 200 and member.json()["first_name"] == "Annie" and member.json()["role"] == "parent"
-    future = api.patch(f"/api/v1/persons/{anna.id}/", {"date_of_birth": "2999-01-01"}, format="json")
+    future = api.patch(f"/api/v1/persons/{anna.id}/", {"date_of_birth": "2999-01-01", "lock_version": 2}, format="json")
     assert future.status_code == 400 and "toekomst" in future.json()["date_of_birth"][0]
     api.force_authenticate(world.other_worker)
-    assert api.patch(f"/api/v1/households/{world.household.id}/", {"house_number": 1}, format="json").status_code == 404
-    assert api.patch(f"/api/v1/persons/{anna.id}/", {"first_name": "X"}, format="json").status_code == 404
+    assert (
+        api.patch(
+            f"/api/v1/households/{world.household.id}/", {"house_number": 1, "lock_version": 2}, format="json"
+        ).status_code
+        == 404
+    )
+    assert (
+        api.patch(f"/api/v1/persons/{anna.id}/", {"first_name": "X", "lock_version": 2}, format="json").status_code
+        == 404
+    )
     world.household.refresh_from_db()
     anna.refresh_from_db()
     assert world.household.house_number == 42 and anna.first_name == "Annie"

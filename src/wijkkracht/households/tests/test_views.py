@@ -152,7 +152,9 @@ def test_correct_the_address_and_the_district_follows_the_postcode(world, client
     client.force_login(world.worker)
     url = f"/huishoudens/{world.household.id}/wijzigen/"
     assert client.get(url).context["form"].initial["name"] == "Jansen"
-    response = client.post(url, {"name": "Jansen-de Vries", "postcode": "7777 zz", "house_number": "9"})
+    response = client.post(
+        url, {"name": "Jansen-de Vries", "postcode": "7777 zz", "house_number": "9", "expected_version": "1"}
+    )
     assert response.status_code == 302
     world.household.refresh_from_db()
     assert (world.household.name, world.household.postcode, world.household.wijk) == (
@@ -160,7 +162,7 @@ def test_correct_the_address_and_the_district_follows_the_postcode(world, client
         "7777ZZ",
         other_area.wijk,
     )
-    bad = client.post(url, {"name": "", "postcode": "12", "house_number": "0"})
+    bad = client.post(url, {"name": "", "postcode": "12", "house_number": "0", "expected_version": "2"})
     assert {"name", "postcode", "house_number"} <= set(bad.context["form"].errors)
     world.household.refresh_from_db()
     assert world.household.name == "Jansen-de Vries"
@@ -176,6 +178,7 @@ def test_correct_a_member_with_the_same_checks(world, client):
         "date_of_birth": "1985-03-14",
         "role": "parent",
         "bsn": "123456789",
+        "expected_version": "1",
     }
     assert "elfproef" in client.post(url, data).context["form"].errors["bsn"][0]
     assert client.post(url, data | {"bsn": "111222333", "first_name": "Annie"}).status_code == 302
