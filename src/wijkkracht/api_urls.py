@@ -6,7 +6,14 @@ from wijkkracht.instruments import api as instruments_api
 from wijkkracht.plans import api as plans_api
 from wijkkracht.teams import api as teams_api
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """JSON is the only format: no `.json` suffix routes (their views would get an unexpected `format`)."""
+
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("households", households_api.HouseholdViewSet, basename="household")
 router.register("persons", households_api.PersonViewSet, basename="person")
 router.register("contacts", households_api.ContactViewSet, basename="contact")

@@ -4,12 +4,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from wijkkracht.common.api import MAX_ID_LIST, SMALLINT_MAX, IdField, IdListField
 from wijkkracht.diagnosis import selectors, services
 from wijkkracht.diagnosis.models import NOTE_MAX_LENGTH, Measurement, Participation
 from wijkkracht.diagnosis.progress import progress_between
@@ -19,7 +20,7 @@ from wijkkracht.households.api import CaseFileViewSet
 
 class ScoreSerializer(serializers.Serializer):
     domain = serializers.CharField(max_length=40)
-    value = serializers.IntegerField(allow_null=True)
+    value = serializers.IntegerField(allow_null=True, min_value=-SMALLINT_MAX, max_value=SMALLINT_MAX)
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
@@ -57,18 +58,20 @@ def scores_input(items: list[dict[str, Any]]) -> dict[str, services.ScoreInput]:
 
 
 class MeasurementInputSerializer(serializers.Serializer):
-    household = serializers.IntegerField()
+    household = IdField()
     instrument = serializers.CharField(max_length=40)
-    person = serializers.IntegerField(required=False, allow_null=True, default=None)
+    person = IdField(required=False, allow_null=True, default=None)
     date = serializers.DateField()
     participation = serializers.ChoiceField(choices=Participation.choices, default=Participation.TOGETHER)
-    participants = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    moment = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
-    scores = ScoreSerializer(many=True, required=False, default=list)
+    participants = IdListField(required=False, default=list)
+    moment = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=SMALLINT_MAX
+    )
+    scores = ScoreSerializer(many=True, required=False, default=list, max_length=MAX_ID_LIST)  # type: ignore[call-arg]
 
 
 class MeasurementUpdateSerializer(serializers.Serializer):
-    scores = ScoreSerializer(many=True)
+    scores = ScoreSerializer(many=True, max_length=MAX_ID_LIST)  # type: ignore[call-arg]
 
 
 class DomainChangeSerializer(serializers.Serializer):
@@ -90,7 +93,6 @@ class ProgressSerializer(serializers.Serializer):
     domains = DomainChangeSerializer(many=True)
 
 
-@extend_schema(parameters=[OpenApiParameter("household", int)])
 class MeasurementViewSet(CaseFileViewSet, mixins.ListModelMixin):
     """Measurements (0-meting, 1-meting, …): start, save a draft, complete, and progress."""
 

@@ -3,10 +3,11 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from wijkkracht.common.api import ApiViewSet
 from wijkkracht.instruments.models import InstrumentVersion
 from wijkkracht.instruments.registry import instrument_catalogue
 
@@ -37,11 +38,11 @@ class InstrumentSerializer(serializers.Serializer):
         }
 
 
-class InstrumentViewSet(viewsets.ViewSet):
+class InstrumentViewSet(ApiViewSet):
     """The instruments that can be used now, newest version each; configuration, no personal data."""
 
     lookup_field = "code"
-    lookup_value_regex = "[a-z][a-z0-9_-]*"
+    lookup_value_regex = "[a-z][a-z0-9_-]{0,39}"
 
     @extend_schema(responses=InstrumentSerializer(many=True))
     def list(self, request: Request) -> Response:

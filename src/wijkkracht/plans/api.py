@@ -5,12 +5,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from wijkkracht.common.api import INT_MAX, MAX_ID_LIST, SMALLINT_MAX, ApiViewSet, IdField, IdListField
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households.api import CaseFileViewSet
 from wijkkracht.plans import selectors, services
@@ -105,21 +106,23 @@ class PlanDetailSerializer(PlanSerializer):
 
 
 class PlanStartSerializer(serializers.Serializer):
-    household = serializers.IntegerField()
+    household = IdField()
     plan_date = serializers.DateField()
     evaluation_date = serializers.DateField()
-    baseline = serializers.IntegerField(required=False, allow_null=True, default=None)
+    baseline = IdField(required=False, allow_null=True, default=None)
 
 
 class VersionedSerializer(serializers.Serializer):
     expected_version = serializers.IntegerField(
-        help_text="The plan's lock_version this change is based on; a stale one is refused with what changed."
+        min_value=1,
+        max_value=INT_MAX,
+        help_text="The plan's lock_version this change is based on; a stale one is refused with what changed.",
     )
 
 
 class GoalInputSerializer(VersionedSerializer):
     domain_code = serializers.CharField(max_length=40)
-    person = serializers.IntegerField(required=False, allow_null=True, default=None)
+    person = IdField(required=False, allow_null=True, default=None)
     client_words = serializers.CharField(max_length=TEXT_MAX)
     what = serializers.CharField(max_length=300)
     indicator = serializers.CharField(max_length=300)
@@ -127,61 +130,68 @@ class GoalInputSerializer(VersionedSerializer):
     deadline = serializers.DateField()
     instrument_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     instrument_domain = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    target_score = serializers.IntegerField(required=False, allow_null=True, default=None)
-    suggestion = serializers.IntegerField(required=False, allow_null=True, default=None)
+    target_score = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=-SMALLINT_MAX, max_value=SMALLINT_MAX
+    )
+    suggestion = IdField(required=False, allow_null=True, default=None)
 
 
 class GoalUpdateSerializer(GoalInputSerializer):
-    goal = serializers.IntegerField()
+    goal = IdField()
 
 
 class ActionInputSerializer(VersionedSerializer):
-    goal = serializers.IntegerField()
+    goal = IdField()
     description = serializers.CharField(max_length=300)
     owner_type = serializers.ChoiceField(choices=OwnerType.choices)
-    owner_person = serializers.IntegerField(required=False, allow_null=True, default=None)
-    owner_user = serializers.IntegerField(required=False, allow_null=True, default=None)
+    owner_person = IdField(required=False, allow_null=True, default=None)
+    owner_user = IdField(required=False, allow_null=True, default=None)
     owner_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     due_date = serializers.DateField()
     method_code = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
 class ActionUpdateSerializer(VersionedSerializer):
-    action = serializers.IntegerField()
+    action = IdField()
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False, allow_null=True, default=None)
-    done_steps = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None)
+    done_steps = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=SMALLINT_MAX),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=MAX_ID_LIST,
+    )
 
 
 class DismissSerializer(VersionedSerializer):
-    suggestion = serializers.IntegerField()
+    suggestion = IdField()
     reason = serializers.CharField(max_length=500)
 
 
 class AgreementSerializer(VersionedSerializer):
     discussed_on = serializers.DateField()
     agreed = serializers.BooleanField()
-    present_members = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    present_members = IdListField(allow_empty=False)
     client_comment = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class WorkGoalReasonSerializer(VersionedSerializer):
-    person = serializers.IntegerField()
+    person = IdField()
     reason = serializers.CharField(max_length=500)
 
 
 class OutcomeSerializer(serializers.Serializer):
-    goal = serializers.IntegerField()
+    goal = IdField()
     outcome = serializers.ChoiceField(choices=GoalOutcome.choices)
     reason = serializers.CharField(max_length=500)
 
 
 class EvaluationSerializer(VersionedSerializer):
-    measurement = serializers.IntegerField()
+    measurement = IdField()
     next_evaluation_date = serializers.DateField()
-    outcomes = OutcomeSerializer(many=True)
+    outcomes = OutcomeSerializer(many=True, max_length=MAX_ID_LIST)  # type: ignore[call-arg]
 
 
-@extend_schema(parameters=[OpenApiParameter("household", int)])
 class PlanViewSet(CaseFileViewSet, mixins.ListModelMixin):
     """Plans of the households you may see: goals, actions, suggestions, agreement and evaluation."""
 
@@ -370,7 +380,7 @@ class MethodSerializer(serializers.Serializer):
     principles = serializers.ListField(child=serializers.CharField())
 
 
-class MethodViewSet(viewsets.ViewSet):
+class MethodViewSet(ApiViewSet):
     """The methods catalogue (first and second line); policy data, no personal data."""
 
     @extend_schema(responses=MethodSerializer(many=True))

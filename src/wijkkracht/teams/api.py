@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
+from wijkkracht.common.api import ApiReadOnlyModelViewSet
 from wijkkracht.teams.models import Team, Wijk, WijkPostcode
 
 
@@ -29,7 +30,7 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "wijken", "members"]
 
 
-class WijkViewSet(viewsets.ReadOnlyModelViewSet):
+class WijkViewSet(ApiReadOnlyModelViewSet):
     """Districts of the municipality: configuration, no personal data."""
 
     serializer_class = WijkSerializer
@@ -38,7 +39,7 @@ class WijkViewSet(viewsets.ReadOnlyModelViewSet):
         return Wijk.objects.prefetch_related("postcodes")
 
 
-class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+class TeamViewSet(ApiReadOnlyModelViewSet):
     """Teams with the districts they cover and their staff."""
 
     serializer_class = TeamSerializer
