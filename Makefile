@@ -28,11 +28,15 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# The installed command defaults to the production settings; `make run` asks for development explicitly
+# (DEBUG stays off: the product's own error pages; `DEBUG=true make run` shows Django's debug pages).
+DEV := DJANGO_SETTINGS_MODULE=wijkkracht.conf.dev
+
 run: install
-	$(BIN)/wijkkracht migrate --no-input
-	$(BIN)/wijkkracht demo --households $(HOUSEHOLDS)
+	$(DEV) $(BIN)/wijkkracht migrate --no-input
+	$(DEV) $(BIN)/wijkkracht demo --households $(HOUSEHOLDS)
 	@echo "Wijkkracht draait op http://$(HOST):$(PORT)/ – stoppen met Ctrl+C"
-	$(BIN)/wijkkracht runserver $(HOST):$(PORT)
+	$(DEV) $(BIN)/wijkkracht runserver $(HOST):$(PORT)
 
 # Debian packages the tests need: chromium for the browser tests, PostgreSQL for the second database run.
 system-test-deps:
@@ -63,11 +67,11 @@ test-browser: install-test system-test-deps
 	DATABASE_URL= $(BIN)/pytest -m browser -p no:cacheprovider
 
 messages: install-test
-	cd src/wijkkracht && ../../$(BIN)/wijkkracht makemessages -l nl --no-obsolete --no-location --ignore "*/tests/*"
-	cd src/wijkkracht && ../../$(BIN)/wijkkracht compilemessages
+	cd src/wijkkracht && DJANGO_SETTINGS_MODULE=wijkkracht.conf.test ../../$(BIN)/wijkkracht makemessages -l nl --no-obsolete --no-location --ignore "*/tests/*"
+	cd src/wijkkracht && DJANGO_SETTINGS_MODULE=wijkkracht.conf.test ../../$(BIN)/wijkkracht compilemessages
 
 bench: install
-	$(BIN)/python bench/caseload.py
+	DJANGO_SETTINGS_MODULE=wijkkracht.conf.test $(BIN)/python bench/caseload.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -31,6 +31,7 @@ def main() -> None:
     data_dir = tempfile.mkdtemp(prefix="wijkkracht-bench-")
     os.environ.setdefault("WIJKKRACHT_DATA_DIR", data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "wijkkracht.conf.test"
+    os.environ["WIJKKRACHT_CREATE_DATABASE"] = "1"  # the bench migrates its own fresh database
     import django
 
     django.setup()
@@ -52,7 +53,7 @@ def main() -> None:
         call_command("demo", households=size, seed=2026, stdout=StringIO())
         build_seconds = time.perf_counter() - started
         client = Client()
-        client.login(username="ilse", password="wijkkracht-demo")
+        client.post("/inloggen/", {"username": "ilse", "password": "wijkkracht-demo"})  # axes needs the request
         household = Household.objects.filter(team__memberships__user__username="ilse").order_by("id").last()
         plan = (
             Plan.objects.filter(household__team__memberships__user__username="ilse", status="active")

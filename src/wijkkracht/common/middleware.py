@@ -27,3 +27,20 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoStoreMiddleware:
+    """No browser or proxy keeps a copy of any page or API answer: they may hold case data.
+
+    Sits below WhiteNoise, so static files (which never hold case data) keep their long cache lifetime;
+    everything else, for every user and every status, gets ``Cache-Control: no-store, private``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store, private"
+        return response

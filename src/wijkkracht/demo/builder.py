@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from wijkkracht.accounts.models import Expertise, Role, User
+from wijkkracht.accounts.models import OVERSIGHT_ROLES, Expertise, Role, User
 from wijkkracht.diagnosis import services as diagnosis_services
 from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.rules import is_adult
@@ -69,6 +69,7 @@ STAFF = (
     ("rita", "Rita", "Kramer", Role.SECOND_LINE_REGISSEUR, None, ()),
     ("bram", "Bram", "de Wit", Role.POLICY_OFFICER, None, ()),
     ("beheer", "Anouk", "Dekker", Role.FUNCTIONAL_ADMIN, None, ()),
+    ("privacy", "Pim", "Privacy", Role.PRIVACY_OFFICER, None, ()),
 )
 
 SURNAMES = (
@@ -162,7 +163,10 @@ def build_demo(
     existing = Household.objects.filter(team__in=teams).count()
     today = timezone.localdate()
     for index in range(existing, households):
-        _build_household(index, seed, teams, today)
+        # All of a household or nothing: an interrupted run (Ctrl+C, kill -9) leaves no half-built household,
+        # and the next run carries on at the same index, so the same seed still gives the same municipality.
+        with transaction.atomic():
+            _build_household(index, seed, teams, today)
         if progress:
             progress(index + 1, households)
     return DemoResult(
@@ -199,7 +203,7 @@ def _build_organisation() -> list[Team]:
                 first_name=first_name,
                 last_name=last_name,
                 role=role,
-                is_staff=role == Role.FUNCTIONAL_ADMIN,
+                is_staff=role in OVERSIGHT_ROLES,
             )
             user.expertises.set([expertises[code] for code in expertise_codes if code in expertises])
         if team_index is not None:

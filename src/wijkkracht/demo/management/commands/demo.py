@@ -14,8 +14,14 @@ class Command(BaseCommand):
         if not 0 <= households <= 20000:
             raise CommandError("--households moet tussen 0 en 20000 liggen.")
 
+        verbosity = int(str(options.get("verbosity", 1)))
+
         def progress(done: int, total: int) -> None:
-            if done % 25 == 0 or done == total:
+            # Every household with -v 2 (one line each, for logs); otherwise every 25 on one updating line.
+            if verbosity >= 2:
+                self.stdout.write(f"  huishoudens: {done}/{total}")
+                self.stdout.flush()
+            elif verbosity >= 1 and (done % 25 == 0 or done == total):
                 self.stdout.write(f"  huishoudens: {done}/{total}", ending="\r" if done < total else "\n")
                 self.stdout.flush()
 
