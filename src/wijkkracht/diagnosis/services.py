@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,8 +115,9 @@ def measurement_start(
             )
     except IntegrityError:
         # Someone started the same measurement at the same moment: the database keeps one draft per
-        # household × instrument × member and one measurement per moment; the second start is told so.
-        if existing.filter(moment__gte=next_moment).exists():
+        # household × instrument × member and one measurement per moment; the second start is told so. Their
+        # draft may be of an earlier moment than ours when it was committed between our checks above.
+        if existing.filter(Q(moment__gte=next_moment) | Q(status=MeasurementStatus.DRAFT)).exists():
             raise ValidationError(
                 {
                     "instrument": _(
