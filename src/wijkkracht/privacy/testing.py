@@ -1,11 +1,11 @@
-"""The test suite and the append-only access log.
+"""The test suite and the append-only logs (the access log, the staff-audit log).
 
 Django empties the database after every test that commits (`transactional_db`, and every browser test
-through `live_server`) with `flush`: DELETE on SQLite, which the log's triggers refuse, and one TRUNCATE
-on PostgreSQL, which the log's truncate trigger refuses while the log has rows. This fixture, imported
-by the root conftest, overrides pytest-django's `transactional_db`: after the test and just before the
-flush it empties the log the only way there is, as the database owner would: drop the triggers, delete the
-rows and create the triggers again, in one transaction. The database then flushes an empty log, which the
+through `live_server`) with `flush`: DELETE on SQLite, which the logs' triggers refuse, and one TRUNCATE
+on PostgreSQL, which the truncate triggers refuse while a log has rows. This fixture, imported by the root
+conftest, overrides pytest-django's `transactional_db`: after the test and just before the flush it empties
+each append-only table the only way there is, as the database owner would: drop the triggers, delete the
+rows and create the triggers again, in one transaction. The database then flushes empty logs, which the
 triggers allow.
 
 This lives in the tests only; production code has no way past the triggers. A test marked
@@ -15,23 +15,23 @@ This lives in the tests only; production code has no way past the triggers. A te
 from collections.abc import Iterator
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS
 
-from wijkkracht.privacy.triggers import CREATE, DROP, TABLE, statements
+from wijkkracht.accounts.models import StaffAuditEntry
+from wijkkracht.common.append_only import empty_append_only_table
+from wijkkracht.privacy.models import AccessLogEntry
+
+#: Every table with append-only triggers; a new one is added here and in its migration.
+APPEND_ONLY_MODELS = (AccessLogEntry, StaffAuditEntry)
 
 
-def empty_access_log(using: str = DEFAULT_DB_ALIAS) -> None:
-    connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        for statement in statements(connection.vendor, DROP):
-            cursor.execute(statement)
-        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608  (a constant)
-        for statement in statements(connection.vendor, CREATE):
-            cursor.execute(statement)
+def empty_append_only_tables(using: str = DEFAULT_DB_ALIAS) -> None:
+    for model in APPEND_ONLY_MODELS:
+        empty_append_only_table(model._meta.db_table, using=using)
 
 
 @pytest.fixture
 def transactional_db(transactional_db: None) -> Iterator[None]:
-    """pytest-django's `transactional_db`, with the access log emptied before its flush."""
+    """pytest-django's `transactional_db`, with the append-only logs emptied before its flush."""
     yield
-    empty_access_log()
+    empty_append_only_tables()

@@ -3,7 +3,7 @@
 import wijkkracht.accounts.models
 from django.db import migrations, models
 
-from wijkkracht.accounts.append_only import create_triggers, drop_triggers
+from wijkkracht.common.append_only import create_triggers, drop_triggers
 
 TABLE = "accounts_staffauditentry"
 CASE_ROLES = ["social_worker", "team_coordinator", "second_line_regisseur"]

@@ -1,10 +1,14 @@
-"""Database triggers that make a table append-only: INSERT works, UPDATE and DELETE are refused by the
-database itself, whatever code (the admin, a shell, a bug) asks for them.
+"""Database triggers that make a table append-only (the access log, the staff-audit log): INSERT works,
+UPDATE and DELETE are refused by the database itself, whatever code (the admin, a shell, a bug) asks for them.
 
 SQLite and PostgreSQL each get their own SQL. On PostgreSQL a TRUNCATE of a non-empty table is refused too
 (row triggers do not fire on TRUNCATE); truncating an empty table is allowed, which is what the test suite's
-flush between committing tests does after `accounts.testing.empty_staff_audit_log` (tests only: the
-production code has no way past the triggers). There is no setting or flag that switches them off.
+flush between committing tests does after `privacy.testing.empty_append_only_tables` (tests only: the
+production code has no way past the triggers). There is no setting or flag that switches them off; only a
+database owner who drops the triggers can, and that leaves its own trace in the database's DDL.
+
+On SQLite a migration that rebuilds a table (most field changes) drops its triggers: such a migration must
+create them again (`privacy/tests/test_append_only.py` and the staff-audit tests fail if it does not).
 """
 
 from typing import Any
@@ -63,3 +67,17 @@ def create_triggers(schema_editor: Any, table: str) -> None:
 def drop_triggers(schema_editor: Any, table: str) -> None:
     for statement in trigger_sql(schema_editor.connection.vendor, table)[1]:
         schema_editor.execute(statement, params=None)
+
+
+def empty_append_only_table(table: str, using: str = "default") -> None:
+    """Tests only: empty the table as a database owner would (drop the triggers, delete, create them again)."""
+    from django.db import connections, transaction
+
+    connection = connections[using]
+    create, drop = trigger_sql(connection.vendor, table)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for statement in drop:
+            cursor.execute(statement, None)
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608  (a table name of the code)
+        for statement in create:
+            cursor.execute(statement, None)
