@@ -24,9 +24,9 @@ from wijkkracht.accounts import services
 from wijkkracht.accounts.models import Expertise, Role, StaffAuditEntry, User
 from wijkkracht.common.admin import (
     ConfigurationAdmin,
+    PrivacyOfficerReadOnlyAdmin,
     deletion_refusal,
     is_functional_admin,
-    is_privacy_officer,
 )
 
 
@@ -302,26 +302,10 @@ class UserAdmin(ConfigurationAdmin):
 
 
 @admin.register(StaffAuditEntry)
-class StaffAuditEntryAdmin(admin.ModelAdmin):
+class StaffAuditEntryAdmin(PrivacyOfficerReadOnlyAdmin):
     """Read-only, for the privacy officer only; the database refuses changes anyway (append-only)."""
 
     list_display = ["at", "actor_username", "action", "subject_username", "before", "after"]
     list_filter = ["action"]
     search_fields = ["actor_username", "subject_username"]
     date_hierarchy = "at"
-    actions = None
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_privacy_officer(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return is_privacy_officer(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.apps import apps
@@ -120,3 +120,25 @@ class ConfigurationInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return is_functional_admin(request)
+
+
+class PrivacyOfficerReadOnlyAdmin(admin.ModelAdmin):
+    """What the privacy officer supervises (the logs, sign-in records, API keys): readable by that role only,
+    never added, changed or deleted through the admin."""
+
+    actions: Sequence[Any] | None = None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_privacy_officer(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_privacy_officer(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

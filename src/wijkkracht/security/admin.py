@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wijkkracht.common.admin import is_functional_admin, is_privacy_officer
+from wijkkracht.common.admin import PrivacyOfficerReadOnlyAdmin, is_functional_admin, is_privacy_officer
 from wijkkracht.security import services
 from wijkkracht.security.models import ApiToken
 
@@ -66,7 +66,7 @@ for axes_model, axes_model_admin in _AXES_ADMINS:
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(PrivacyOfficerReadOnlyAdmin):
     """The privacy officer sees everybody's API keys (never a secret: only a hash is stored) and can revoke
     them; nothing else can be changed here."""
 
@@ -76,21 +76,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
     readonly_fields = fields
     actions = ["revoke"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_privacy_officer(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return is_privacy_officer(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
         return is_privacy_officer(request)
