@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkkracht.accounts.models import Role, User
 from wijkkracht.common.forms import DateInput
-from wijkkracht.common.validation import normalise_postcode, validate_birth_date, validate_bsn, validate_not_future
+from wijkkracht.common.validation import (
+    normalise_postcode,
+    validate_birth_date,
+    validate_bsn,
+    validate_name,
+    validate_not_future,
+)
 from wijkkracht.households.models import (
     ALLOWED_TRANSITIONS,
     HOUSE_NUMBER_MAX,
@@ -39,12 +45,14 @@ class VersionedForm(forms.Form):
 
 
 class HouseholdAddressFields(forms.Form):
-    name = forms.CharField(label=_("Household name"), max_length=100, help_text=_("Usually the family name."))
+    name = forms.CharField(
+        label=_("Household name"), max_length=100, help_text=_("Usually the family name."), validators=[validate_name]
+    )
     postcode = forms.CharField(label=_("Postcode"), max_length=7, help_text=_("For example 1234 AB."))
     house_number = forms.IntegerField(label=_("House number"), min_value=1, max_value=HOUSE_NUMBER_MAX)
     house_number_addition = forms.CharField(label=_("Addition"), max_length=6, required=False)
-    street = forms.CharField(label=_("Street"), max_length=100, required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    street = forms.CharField(label=_("Street"), max_length=100, required=False, validators=[validate_name])
+    city = forms.CharField(label=_("City"), max_length=100, required=False, validators=[validate_name])
     wijk = forms.ModelChoiceField(
         queryset=Wijk.objects.all(),
         label=_("District"),
@@ -89,8 +97,8 @@ class HouseholdRegisterForm(HouseholdAddressFields):
 
 
 class MemberForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100, validators=[validate_name])
+    last_name = forms.CharField(label=_("Last name"), max_length=100, validators=[validate_name])
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput(), validators=[validate_birth_date])
     bsn = forms.CharField(label=_("BSN"), max_length=9, required=False, validators=[validate_bsn])
     # A blank first choice, so an untouched extra member form is recognised as empty.

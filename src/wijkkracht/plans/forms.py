@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkkracht.accounts.models import Role, User
 from wijkkracht.common.forms import DateInput
+from wijkkracht.common.validation import validate_name
 from wijkkracht.diagnosis.models import Measurement, MeasurementStatus
 from wijkkracht.households.models import Household
 from wijkkracht.instruments.registry import instrument_catalogue
@@ -54,11 +55,11 @@ class GoalForm(VersionedForm):
     client_words = forms.CharField(
         label=_("The goal in the household's own words"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
-    what = forms.CharField(label=_("What exactly (specific)"), max_length=300)
+    what = forms.CharField(label=_("What exactly (specific)"), max_length=300, validators=[validate_name])
     indicator = forms.CharField(label=_("How do we know it worked (measurable)"), max_length=300)
     indicator_domain = forms.ChoiceField(label=_("Linked to a measurement domain"), required=False)
     target_score = forms.IntegerField(label=_("Target score on that domain"), required=False)
-    owner = forms.CharField(label=_("Who owns the goal"), max_length=200)
+    owner = forms.CharField(label=_("Who owns the goal"), max_length=200, validators=[validate_name])
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
     suggestion = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -81,7 +82,7 @@ class GoalForm(VersionedForm):
 
 
 class ActionForm(VersionedForm):
-    description = forms.CharField(label=_("Action"), max_length=300)
+    description = forms.CharField(label=_("Action"), max_length=300, validators=[validate_name])
     owner_type = forms.ChoiceField(label=_("Who carries it out"), choices=OwnerType.choices)
     owner_person = forms.TypedChoiceField(
         label=_("Member (when the client does it)"), coerce=int, required=False, empty_value=None

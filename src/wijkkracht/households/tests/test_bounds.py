@@ -180,6 +180,26 @@ def test_a_house_number_above_99999_is_refused_on_the_page_and_in_the_api(world,
     assert Household.objects.get(id=world.household.id).house_number != number
 
 
+def test_every_error_of_a_registration_shows_on_the_first_submit(world, client):
+    """A too-high house number must not hide the invisible characters in the names until the next try."""
+    client.force_login(world.worker)
+    before = counts()
+    data = register_data(
+        world,
+        name=f"Jan{ZERO_WIDTH_SPACE}sen",
+        house_number="100000",
+        **{"members-0-first_name": f"An{ZERO_WIDTH_SPACE}na"},
+    )
+
+    page = client.post("/huishoudens/nieuw/", data)
+
+    assert page.status_code == 200
+    form_errors = page.context["form"].errors
+    assert form_errors["house_number"] and "U+200B" in str(form_errors["name"])
+    assert "U+200B" in str(page.context["formset"].forms[0].errors["first_name"])
+    assert counts() == before
+
+
 def test_the_database_refuses_a_house_number_above_99999(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Household.objects.filter(id=world.household.id).update(house_number=100_000)
