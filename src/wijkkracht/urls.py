@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from wijkkracht.accounts import views as account_views
 from wijkkracht.common import views as common_views
+from wijkkracht.security import views as security_views
 
 admin.site.site_header = _("Wijkkracht management")
 admin.site.site_title = "Wijkkracht"
@@ -33,7 +33,7 @@ urlpatterns = [
     path("huishoudens/", include("wijkkracht.plans.urls")),
     path("overzicht/", include("wijkkracht.monitoring.urls")),
     # The management site has no sign-in of its own: the product's login (lockout, second factor) is the only one.
-    path("beheer/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("beheer/login/", security_views.admin_login),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("wijkkracht.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

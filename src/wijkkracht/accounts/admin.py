@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from wijkkracht.accounts import services
 from wijkkracht.accounts.models import Expertise, Role, StaffAuditEntry, User
@@ -44,6 +44,8 @@ class StaffAccountCreationForm(forms.ModelForm):
 
     role = forms.TypedChoiceField(label=gettext_lazy("role"), choices=_role_choices, required=True)
     actor: Any = None
+    #: Why the previous attempt to save was undone (say the e-mail could not be sent): shown above the form.
+    not_saved: ValidationError | None = None
 
     class Meta:
         model = User
@@ -71,7 +73,17 @@ class StaffAccountCreationForm(forms.ModelForm):
                 )
             except ValidationError as error:
                 self._apply(error)
+        self._apply_not_saved()
         return data
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The service checks the username (format, and taken regardless of case) with one clear message;
+        # the model's own checks would repeat that in other words.
+        return set(super()._get_validation_exclusions()) | {"username"}  # type: ignore[misc]
+
+    def _apply_not_saved(self) -> None:
+        if self.not_saved is not None:
+            self._apply(self.not_saved)
 
     def _apply(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
@@ -97,7 +109,13 @@ class StaffAccountChangeForm(StaffAccountCreationForm):
         self.fields["email"].help_text = _(
             "Password links are sent to this address; it cannot be changed once the staff member has chosen a password."
         )
-        if self.instance.pk and self.actor is not None and self.instance.pk == self.actor.pk:
+        own = bool(self.instance.pk and self.actor is not None and self.instance.pk == self.actor.pk)
+        # Only required when an account is made: older accounts may have none.
+        self.fields["email"].required = False
+        if self.instance.pk and not own and self.instance.has_usable_password():
+            # Shown, not editable: otherwise the next password link could be sent to someone else.
+            self.fields["email"].disabled = True
+        if own:
             # One's own role and active flag are shown, not editable (and refused by the service anyway).
             cast(forms.ChoiceField, self.fields["role"]).choices = Role.choices
             for name in ("role", "is_active"):
@@ -122,7 +140,16 @@ class StaffAccountChangeForm(StaffAccountCreationForm):
                 services.validate_staff_account_update(actor=self.actor, account=self.instance, changes=self.changes())
             except ValidationError as error:
                 self._apply(error)
+        self._apply_not_saved()
         return data
+
+
+class _NotSaved(Exception):
+    """Raised from save_model to undo the whole admin transaction and show the form again."""
+
+    def __init__(self, error: ValidationError) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 def _link_base(request: HttpRequest) -> str:
@@ -174,7 +201,15 @@ class UserAdmin(ConfigurationAdmin):
                 }
         refusal = deletion_refusal(objs)
         if refusal:
-            return refusal + " " + _("Deactivate the account instead: it then can no longer log in.")
+            return (
+                refusal
+                + " "
+                + ngettext(
+                    "Deactivate the account instead: it then can no longer log in.",
+                    "Deactivate the accounts instead: they then can no longer log in.",
+                    len(objs),
+                )
+            )
         return ""
 
     def has_send_password_link_permission(self, request: HttpRequest) -> bool:
@@ -196,7 +231,20 @@ class UserAdmin(ConfigurationAdmin):
             kwargs["form"] = self.add_form
             kwargs["fields"] = list(self.add_form.Meta.fields)
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
+        return type(
+            form.__name__, (form,), {"actor": request.user, "not_saved": getattr(request, "_staff_not_saved", None)}
+        )
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _NotSaved as failure:
+            # The admin's transaction is rolled back (no account, no audit row); the same form is shown again
+            # with what was filled in and why nothing was saved above it.
+            request._staff_not_saved = failure.error  # type: ignore[attr-defined]
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         try:
@@ -215,7 +263,7 @@ class UserAdmin(ConfigurationAdmin):
                     link_base=_link_base(request),
                 )
         except ValidationError as error:
-            raise PermissionDenied(" ".join(error.messages)) from error
+            raise _NotSaved(error) from error
         obj.pk = obj.id = saved.pk
         if not change:
             self.message_user(
@@ -273,7 +321,8 @@ class UserAdmin(ConfigurationAdmin):
                     link_base=_link_base(request),
                 )
             except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                # Nothing is recorded as sent; the reason, never the exception text of the mail server.
+                self.message_user(request, f"{account}: {' '.join(error.messages)}", messages.ERROR)
             else:
                 self.message_user(
                     request,
@@ -298,14 +347,52 @@ class UserAdmin(ConfigurationAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, _("%(count)d staff members deactivated.") % {"count": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)d staff member deactivated.", "%(count)d staff members deactivated.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+
+def role_label(code: str) -> str:
+    """The label of a role code copied into a log; an unknown (older) code is shown as it is."""
+    try:
+        return str(Role(code).label)
+    except ValueError:
+        return code
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """Filter a log on the role copied into it, by the role's label instead of its code."""
+
+    title = gettext_lazy("role")
+    parameter_name = "role"
+    field_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(Role.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(**{self.field_name: value}) if value else queryset
+
+
+class ActorRoleFilter(RoleFilter):
+    title = gettext_lazy("role of the changer")
+    parameter_name = "actor_role"
+    field_name = "actor_role"
 
 
 @admin.register(StaffAuditEntry)
 class StaffAuditEntryAdmin(PrivacyOfficerReadOnlyAdmin):
     """Read-only, for the privacy officer only; the database refuses changes anyway (append-only)."""
 
-    list_display = ["at", "actor_username", "action", "subject_username", "before", "after"]
-    list_filter = ["action"]
+    list_display = ["at", "actor_username", "actor_role_display", "action", "subject_username", "before", "after"]
+    list_filter = ["action", ActorRoleFilter]
     search_fields = ["actor_username", "subject_username"]
     date_hierarchy = "at"
+
+    @admin.display(description=gettext_lazy("role of the changer"), ordering="actor_role")
+    def actor_role_display(self, obj: StaffAuditEntry) -> str:
+        return role_label(obj.actor_role)

@@ -2,6 +2,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,6 +66,14 @@ class User(AbstractUser):
                 condition=models.Q(role__in=Role.values),
                 name="user_role_known",
                 violation_error_message=_("Unknown role."),
+            ),
+            # `Sanne` next to `sanne` would be a look-alike account; signing in still uses the exact name.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="username_unique_case_insensitive",
+                violation_error_message=_(
+                    "A staff member with this username already exists (upper and lower case do not count)."
+                ),
             ),
         ]
 

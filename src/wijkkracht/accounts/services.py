@@ -13,6 +13,7 @@ The rules (issue 7):
 - an account with case history is deactivated, never deleted.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,11 @@ from wijkkracht.accounts.models import (
     User,
 )
 from wijkkracht.common.validation import ErrorCollector, validate_name
+
+logger = logging.getLogger(__name__)
+
+#: The code of the ValidationError raised when the e-mail with a password link could not be sent.
+MAIL_FAILED = "mail_failed"
 
 #: The roles an administrator may give through `/beheer/`; the oversight roles are given on the command line.
 ASSIGNABLE_ROLES = frozenset(CASE_ROLES | {Role.POLICY_OFFICER})
@@ -112,13 +118,37 @@ def _audit(
     )
 
 
+def _username_taken_message() -> str:
+    return _("A staff member with this username already exists (upper and lower case do not count).")
+
+
+def _email_taken_message() -> str:
+    return _("A staff member with this e-mail address already exists.")
+
+
 def _require_manager(actor: User) -> None:
     if not may_manage_staff(actor):
         raise PermissionDenied(_("Only a functional administrator manages staff accounts."))
 
 
+def _username_taken(username: str, *, exclude_pk: int | None = None) -> bool:
+    """Usernames are unique regardless of case (`Sanne` next to `sanne` would be a look-alike account)."""
+    return User.objects.filter(username__iexact=username).exclude(pk=exclude_pk or 0).exists()
+
+
+def _email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
+    """Two accounts never share an address (regardless of case): a password link is for one person."""
+    return bool(email) and User.objects.filter(email__iexact=email).exclude(pk=exclude_pk or 0).exists()
+
+
 def _validate_details(
-    errors: ErrorCollector, *, username: str | None, first_name: str | None, last_name: str | None, email: str | None
+    errors: ErrorCollector,
+    *,
+    username: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    email: str | None,
+    email_required: bool = True,
 ) -> None:
     if username is not None:
         with errors.field("username"):
@@ -130,7 +160,8 @@ def _validate_details(
                 validate_name(value)
     if email is not None:
         if not email:
-            errors.add("email", _("An e-mail address is required: the password link is sent there."))
+            if email_required:
+                errors.add("email", _("An e-mail address is required: the password link is sent there."))
         else:
             with errors.field("email"):
                 validate_email(email)
@@ -175,15 +206,20 @@ def validate_staff_account_update(*, actor: User, account: User, changes: StaffC
         )
     errors = ErrorCollector()
     own = account.pk == actor.pk
-    if changes.username is not None and User.objects.filter(username=changes.username).exclude(pk=account.pk).exists():
-        errors.add("username", _("A staff member with this username already exists."))
+    if changes.username is not None and _username_taken(changes.username, exclude_pk=account.pk):
+        errors.add("username", _username_taken_message())
+    email_changed = changes.email is not None and changes.email != current.email
     _validate_details(
         errors,
         username=changes.username,
         first_name=changes.first_name,
         last_name=changes.last_name,
-        email=changes.email,
+        # An account made before addresses were asked may have none; it is only required on creation.
+        email=changes.email if email_changed else None,
+        email_required=False,
     )
+    if email_changed and _email_taken(changes.email or "", exclude_pk=account.pk):
+        errors.add("email", _email_taken_message())
     if changes.is_superuser is not None and changes.is_superuser != current.is_superuser:
         errors.add("is_superuser", _("Superuser rights are not given or taken away in management."))
     if changes.is_staff is not None and changes.is_staff != current.is_staff:
@@ -245,9 +281,11 @@ def validate_staff_account_create(
 ) -> None:
     _require_manager(actor)
     errors = ErrorCollector()
-    if User.objects.filter(username=username).exists():
-        errors.add("username", _("A staff member with this username already exists."))
+    if _username_taken(username):
+        errors.add("username", _username_taken_message())
     _validate_details(errors, username=username, first_name=first_name, last_name=last_name, email=email)
+    if _email_taken(email):
+        errors.add("email", _email_taken_message())
     for name, value in (("first_name", first_name), ("last_name", last_name)):
         if not value.strip():
             errors.add(name, _("This field is required."))
@@ -301,9 +339,14 @@ def _send_password_link(*, actor: User | None, account: User, link_base: str, ne
     try:
         send_mail(subject, body, None, [account.email])
     except OSError as error:
+        # The details are for the system administrator (the log), not for the page.
+        logger.exception("Sending the password link to staff member %s failed", account.pk)
         raise ValidationError(
-            _("The e-mail with the password link could not be sent (%(error)s); nothing was saved.")
-            % {"error": error.__class__.__name__}
+            _(
+                "The e-mail with the link could not be sent; nothing was saved. Please try again later or ask "
+                "the system administrator to check the e-mail settings."
+            ),
+            code=MAIL_FAILED,
         ) from error
     _audit(
         actor=actor,

@@ -7,7 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wijkkracht.accounts.deletion import case_data_models
 from wijkkracht.accounts.models import Role
@@ -51,10 +51,11 @@ def deletion_refusal(objs: Iterable[models.Model]) -> str:
         return ""
     kinds = ", ".join(str(model._meta.verbose_name_plural) for model in blocking)
     names = ", ".join(str(obj) for obj in objs[:5]) + ("…" if len(objs) > 5 else "")
-    return _("%(objects)s cannot be deleted: case data is linked to it (%(kinds)s).") % {
-        "objects": names,
-        "kinds": kinds,
-    }
+    return ngettext(
+        "%(objects)s cannot be deleted: case data is linked to it (%(kinds)s).",
+        "%(objects)s cannot be deleted: case data is linked to them (%(kinds)s).",
+        len(objs),
+    ) % {"objects": names, "kinds": kinds}
 
 
 class ConfigurationAdmin(admin.ModelAdmin):

@@ -206,6 +206,8 @@ class DetailChange(models.Model):
 
     class Meta:
         ordering = ["lock_version", "id"]
+        verbose_name = _("change of details")
+        verbose_name_plural = _("changes of details")
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "lock_version"],

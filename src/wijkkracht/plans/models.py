@@ -259,6 +259,8 @@ class PlanChange(models.Model):
 
     class Meta:
         ordering = ["lock_version"]
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
 
     def __str__(self) -> str:
         return self.summary

@@ -82,9 +82,10 @@ def access_log_refused(*, access: AccessContext, status: int, refusals: list[Ref
 
 
 def access_log_sign_in_event(
-    *, request: HttpRequest | None, action: AccessAction, user: User | None, username: str = ""
+    *, request: HttpRequest | None, action: AccessAction, user: User | None, username: str = "", what: str = ""
 ) -> AccessLogEntry:
-    """A sign-in, failed sign-in (the username tried, no user) or sign-out; never about a household."""
+    """A sign-in, failed sign-in (the username tried, no user) or sign-out; never about a household. `what`
+    names a step more precisely (e.g. "second factor verified"); empty: the action's usual text."""
     meta_request = request if request is not None else HttpRequest()
     return AccessLogEntry.objects.create(
         at=timezone.now(),
@@ -95,7 +96,7 @@ def access_log_sign_in_event(
         household_id=None,
         person_id=None,
         action=action,
-        what=SIGN_IN_WHAT[action],
+        what=what or SIGN_IN_WHAT[action],
         endpoint=f"{meta_request.method or ''} {meta_request.path}".strip()[:300],
         purpose="",
         ip=client_ip(meta_request),

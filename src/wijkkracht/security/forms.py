@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -15,12 +17,28 @@ class CodeForm(forms.Form):
     )
 
 
+class PasswordForm(forms.Form):
+    """The user's password once more, before a change to their second factor."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class SetupCodeForm(forms.Form):
     code = forms.CharField(
         label=_("6-digit code from your app"),
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+    def __init__(self, *args: object, ask_password: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if ask_password:
+            self.fields["password"] = copy.deepcopy(PasswordForm.base_fields["password"])
 
 
 class ApiTokenForm(forms.Form):

@@ -2,8 +2,10 @@
 
 import datetime
 import logging
+import math
 import secrets
 from base64 import b32encode
+from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
@@ -188,24 +190,41 @@ def _recovery_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def two_factor_verify(*, user: User, code: str) -> TOTPDevice | StaticDevice | None:
-    """The device that accepts this 6-digit code or recovery code (a recovery code works once), or None.
-    django-otp's throttling slows down guessing after each wrong code."""
+@dataclass(frozen=True)
+class CodeCheck:
+    """The outcome of a second-factor code: the device that accepted it, or why not."""
+
+    device: TOTPDevice | StaticDevice | None = None
+    #: "wrong" (a wrong 6-digit code), "recovery" (a recovery code that is wrong or already used), "throttled"
+    problem: str = ""
+    #: With "throttled": how many seconds to wait before the next try.
+    wait_seconds: int = 0
+
+
+def two_factor_verify(*, user: User, code: str) -> CodeCheck:
+    """Which device accepts this 6-digit code or recovery code (a recovery code works once), or why none does.
+    django-otp's throttling slows down guessing after each wrong code: while it applies, no code is checked."""
     code = _clean_code(code).lower()
+    is_totp = code.isdigit()
     if not code:
-        return None
+        return CodeCheck(problem="wrong")
     with transaction.atomic():
-        if code.isdigit():
-            devices: list[TOTPDevice | StaticDevice] = list(
-                TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
-            )
+        devices: list[TOTPDevice | StaticDevice]
+        if is_totp:
+            devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
         else:
             devices = list(StaticDevice.objects.select_for_update().filter(user=user, confirmed=True))
         for device in devices:
+            allowed, data = device.verify_is_allowed()
+            if not allowed:
+                locked_until = (data or {}).get("locked_until")
+                wait = (locked_until - timezone.now()).total_seconds() if locked_until else 1
+                logger.warning("Two-factor code for user %s refused: throttled", user.pk)
+                return CodeCheck(problem="throttled", wait_seconds=max(1, math.ceil(wait)))
             if device.verify_token(code):
-                return device
+                return CodeCheck(device=device)
     logger.warning("Wrong two-factor code for user %s", user.pk)
-    return None
+    return CodeCheck(problem="wrong" if is_totp else "recovery")
 
 
 def two_factor_remove(*, user: User) -> None:

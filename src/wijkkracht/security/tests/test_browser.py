@@ -20,6 +20,11 @@ def fits(page) -> bool:  # type: ignore[no-untyped-def]
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def main_fits(page) -> bool:  # type: ignore[no-untyped-def]
+    """The page's own content fits (the header's user menu is base.html's, checked elsewhere)."""
+    return page.evaluate("document.querySelector('main').getBoundingClientRect().right <= window.innerWidth")
+
+
 def test_an_administrator_sets_up_two_step_verification_at_the_first_login(world, page):
     page.set_viewport_size({"width": 390, "height": 800})
     log_in(page, "beheer", PASSWORD)
@@ -88,3 +93,28 @@ def test_the_lockout_message(world, page):
     assert "15 minuten" in alert.inner_text()
     assert_accessible(page)
     assert fits(page)
+
+
+def test_changing_the_second_factor_asks_for_the_password(world, page):
+    device = confirmed_device(world.worker)
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, "worker", PASSWORD)
+    page.wait_for_url(re.compile(r"/tweestapsverificatie/controleren/"))
+    page.get_by_label("Code").fill(current_code(device))
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/tweestapsverificatie/" not in url)
+    page.goto("/tweestapsverificatie/")
+    assert_accessible(page)
+    assert main_fits(page)
+    page.locator('input[name="password"]').fill("fout-wachtwoord")
+    page.keyboard.press("Enter")
+    page.locator(".errorlist").wait_for()
+    assert_accessible(page)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Nieuwe herstelcodes").click()
+    page.get_by_role("heading", name="Uw herstelcodes").wait_for()
+    page.goto("/tweestapsverificatie/instellen/")
+    assert page.locator("ol > li").count() == 3
+    assert page.locator("ol > li").nth(2).locator('input[name="password"]').count() == 1
+    assert_accessible(page)
+    assert main_fits(page)

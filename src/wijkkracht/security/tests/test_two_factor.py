@@ -149,7 +149,7 @@ def test_the_admin_login_is_no_way_around(world, client):
 def test_new_recovery_codes_replace_the_old_ones(world, client):
     login_verified(client, world.worker)
     old = recovery_codes_regenerate(user=world.worker)
-    page = client.post("/tweestapsverificatie/herstelcodes/").content.decode()
+    page = client.post("/tweestapsverificatie/herstelcodes/", {"password": PASSWORD}).content.decode()
     new = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", page)
     assert len(new) == 10 and not set(new) & set(old)
     assert set(StaticToken.objects.filter(device__user=world.worker).values_list("token", flat=True)) == set(new)
