@@ -11,11 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from wijkkracht.common.api import MAX_ID_LIST, SMALLINT_MAX, IdField, IdListField
+from wijkkracht.common.locking import expected_version, refuse_stale, with_etag
 from wijkkracht.diagnosis import selectors, services
 from wijkkracht.diagnosis.models import NOTE_MAX_LENGTH, Measurement, Participation
 from wijkkracht.diagnosis.progress import progress_between
 from wijkkracht.households import selectors as household_selectors
-from wijkkracht.households.api import CaseFileViewSet
+from wijkkracht.households.api import ETAG, IF_MATCH, CaseFileViewSet, lock_version_field, versioned_responses
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -44,7 +45,9 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "status",
             "completed_at",
             "scores",
+            "lock_version",
         ]
+        read_only_fields = ["lock_version"]
 
     def get_scores(self, measurement: Measurement) -> list[dict[str, Any]]:
         return [{"domain": s.domain_code, "value": s.value, "note": s.note} for s in measurement.scores.all()]
@@ -72,6 +75,7 @@ class MeasurementInputSerializer(serializers.Serializer):
 
 class MeasurementUpdateSerializer(serializers.Serializer):
     scores = ScoreSerializer(many=True, max_length=MAX_ID_LIST)  # type: ignore[call-arg]
+    lock_version = lock_version_field()
 
 
 class DomainChangeSerializer(serializers.Serializer):
@@ -103,9 +107,10 @@ class MeasurementViewSet(CaseFileViewSet, mixins.ListModelMixin):
     def case_queryset(self) -> QuerySet[Measurement]:
         return selectors.measurement_list_for_user(access=self.access(), household_id=self.household_filter())
 
+    @extend_schema(parameters=[ETAG], responses=MeasurementSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         measurement = selectors.measurement_get_for_user(access=self.access(), measurement_id=int(pk))
-        return Response(MeasurementSerializer(measurement).data)
+        return with_etag(Response(MeasurementSerializer(measurement).data), measurement)
 
     @extend_schema(request=MeasurementInputSerializer, responses={201: MeasurementSerializer})
     def create(self, request: Request) -> Response:
@@ -128,17 +133,28 @@ class MeasurementViewSet(CaseFileViewSet, mixins.ListModelMixin):
         written = selectors.measurement_get_for_user(access=access, measurement_id=measurement.id, log=False)
         return Response(MeasurementSerializer(written).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MeasurementUpdateSerializer, responses=MeasurementSerializer)
+    @extend_schema(
+        request=MeasurementUpdateSerializer,
+        parameters=[IF_MATCH, ETAG],
+        responses=versioned_responses(MeasurementSerializer),
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
+        """Save (part of) the scores of a draft. Name the version you read (lock_version or If-Match): a
+        save based on an older version (someone else saved scores meanwhile) is refused, nothing saved."""
         access = self.access()
         measurement = selectors.measurement_get_for_user(access=access, measurement_id=int(pk), log=False)
         serializer = MeasurementUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.measurement_scores_save(
-            access=access, measurement=measurement, scores=scores_input(serializer.validated_data["scores"])
-        )
+        version = expected_version(request, serializer.validated_data.get("lock_version"))
+        with refuse_stale(version):
+            services.measurement_scores_save(
+                access=access,
+                measurement=measurement,
+                expected_version=version.value,
+                scores=scores_input(serializer.validated_data["scores"]),
+            )
         written = selectors.measurement_get_for_user(access=access, measurement_id=measurement.id, log=False)
-        return Response(MeasurementSerializer(written).data)
+        return with_etag(Response(MeasurementSerializer(written).data), written)
 
     @extend_schema(request=None, responses=MeasurementSerializer)
     @action(detail=True, methods=["post"])
@@ -146,7 +162,7 @@ class MeasurementViewSet(CaseFileViewSet, mixins.ListModelMixin):
         access = self.access()
         measurement = selectors.measurement_get_for_user(access=access, measurement_id=int(pk), log=False)
         services.measurement_complete(access=access, measurement=measurement)
-        return Response(MeasurementSerializer(measurement).data)
+        return with_etag(Response(MeasurementSerializer(measurement).data), measurement)
 
     @extend_schema(responses=ProgressSerializer)
     @action(detail=True, methods=["get"])

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wijkkracht.common.forms import DateInput
 from wijkkracht.diagnosis.models import NOTE_MAX_LENGTH, Participation
 from wijkkracht.diagnosis.services import ScoreInput
+from wijkkracht.households.forms import VersionedForm
 from wijkkracht.households.models import Household
 from wijkkracht.instruments.definitions import InstrumentDefinition
 from wijkkracht.instruments.models import InstrumentVersion
@@ -44,8 +45,9 @@ class MeasurementStartForm(forms.Form):
         participants_field.choices = members
 
 
-class ScoresForm(forms.Form):
-    """One radio group and one note per domain, built from the instrument version of the measurement."""
+class ScoresForm(VersionedForm):
+    """One radio group and one note per domain, built from the instrument version of the measurement, and
+    (hidden) the version of the draft it was read at, so a save based on an older version is refused."""
 
     def __init__(self, *args: object, definition: InstrumentDefinition, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

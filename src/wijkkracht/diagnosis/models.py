@@ -43,6 +43,8 @@ class Measurement(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    #: Optimistic lock of the draft's scores: every score save and the completion move it on one.
+    lock_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["instrument_code", "person_id", "moment"]

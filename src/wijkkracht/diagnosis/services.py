@@ -9,7 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from wijkkracht.common.locking import stale_error, version_advance
 from wijkkracht.common.validation import ErrorCollector, validate_not_before, validate_not_future
 from wijkkracht.diagnosis.models import (
     NOTE_MAX_LENGTH,
@@ -160,10 +162,29 @@ def _write_scores(measurement: Measurement, scores: Mapping[str, ScoreInput]) ->
     )
 
 
+#: Told to whoever saves scores based on an older version of the draft: nothing of theirs was saved.
+STALE_SCORES_MESSAGE = gettext_lazy(
+    "Someone else saved scores for this measurement after you opened it, so your scores have not been "
+    "saved. Reload the page, check the current scores and make your change again."
+)
+
+
+def _stale_measurement() -> ValidationError:
+    return stale_error(str(STALE_SCORES_MESSAGE))
+
+
+def _move_version(measurement: Measurement, *, expected_version: int) -> None:
+    """Inside the caller's transaction: refuse a change based on an older version, else move it on."""
+    if not version_advance(Measurement.objects.filter(id=measurement.id), expected_version=expected_version):
+        raise _stale_measurement()
+    measurement.lock_version = expected_version + 1
+
+
 def measurement_scores_save(
-    *, access: AccessContext, measurement: Measurement, scores: Mapping[str, ScoreInput]
+    *, access: AccessContext, measurement: Measurement, expected_version: int, scores: Mapping[str, ScoreInput]
 ) -> Measurement:
-    """Save (part of) the scores of a draft; a value of None clears that domain."""
+    """Save (part of) the scores of a draft; a value of None clears that domain. The change names the
+    version it was based on: one based on an older version (someone else saved meanwhile) is refused."""
     require_case_worker(access.user)
     errors = ErrorCollector()
     if measurement.is_complete:
@@ -172,6 +193,7 @@ def measurement_scores_save(
     _validate_scores(errors, measurement.instrument.parsed, scores)
     errors.raise_if_any()
     with transaction.atomic():
+        _move_version(measurement, expected_version=expected_version)
         _write_scores(measurement, scores)
         access_log_record(
             access=access, household_id=measurement.household_id, action=AccessAction.UPDATE, what="measurement scores"
@@ -179,9 +201,14 @@ def measurement_scores_save(
     return measurement
 
 
-def measurement_complete(*, access: AccessContext, measurement: Measurement) -> Measurement:
-    """Only a measurement with a score for every domain counts in progress and pictures."""
+def measurement_complete(
+    *, access: AccessContext, measurement: Measurement, expected_version: int | None = None
+) -> Measurement:
+    """Only a measurement with a score for every domain counts in progress and pictures. Completing moves
+    the version on; ``expected_version`` (default: the version of ``measurement`` as read) must be current."""
     require_case_worker(access.user)
+    if expected_version is None:
+        expected_version = measurement.lock_version
     if measurement.is_complete:
         raise ValidationError({"status": _("This measurement is already complete.")})
     definition = measurement.instrument.parsed
@@ -201,6 +228,7 @@ def measurement_complete(*, access: AccessContext, measurement: Measurement) -> 
             status=MeasurementStatus.COMPLETE, completed_at=completed_at
         ):
             raise ValidationError({"status": _("This measurement is already complete.")})
+        _move_version(measurement, expected_version=expected_version)
         measurement.status, measurement.completed_at = MeasurementStatus.COMPLETE, completed_at
         access_log_record(
             access=access,

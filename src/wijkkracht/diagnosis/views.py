@@ -68,16 +68,23 @@ def measurement_detail(request: HttpRequest, household_id: int, measurement_id: 
     if measurement.household_id != household_id:
         raise Http404(_("Measurement not found."))
     definition = measurement.instrument.parsed
-    initial: dict[str, object] = {}
+    initial: dict[str, object] = {"expected_version": measurement.lock_version}
     for score in measurement.scores.all():
         initial[f"score_{score.domain_code}"] = score.value
         initial[f"note_{score.domain_code}"] = score.note
     form = ScoresForm(request.POST or None, definition=definition, initial=initial)
     if request.method == "POST" and not measurement.is_complete and form.is_valid():
         try:
-            services.measurement_scores_save(access=access, measurement=measurement, scores=form.scores())
+            services.measurement_scores_save(
+                access=access,
+                measurement=measurement,
+                expected_version=form.cleaned_data["expected_version"],
+                scores=form.scores(),
+            )
             if "complete" in request.POST:
-                services.measurement_complete(access=access, measurement=measurement)
+                services.measurement_complete(
+                    access=access, measurement=measurement, expected_version=measurement.lock_version
+                )
         except ValidationError as error:
             apply_service_errors(error, form)
         else:

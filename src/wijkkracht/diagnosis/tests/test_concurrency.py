@@ -105,3 +105,62 @@ def test_the_database_refuses_a_second_draft_for_the_same_subject(db, world):
             instrument=person_version, instrument_code=person_version.code, person=anna, moment=1, **common
         )
     assert Measurement.objects.count() == 2
+
+
+def _draft(world) -> Measurement:
+    from wijkkracht.diagnosis.services import ScoreInput, measurement_start
+
+    return measurement_start(
+        access=world.access(),
+        household=world.household,
+        instrument_code="integrale-nulmeting",
+        date=timezone.localdate(),
+        scores={"werk": ScoreInput(2)},
+    )
+
+
+def _scores(measurement) -> dict[str, int]:
+    from wijkkracht.diagnosis.models import Score
+
+    return dict(Score.objects.filter(measurement_id=measurement.id).values_list("domain_code", "value"))
+
+
+def test_two_parallel_score_saves_through_the_api_give_one_success(world):
+    """Both read version 1 and save at once: one is saved whole, the other refused whole (no per-domain mix)."""
+    measurement = _draft(world)
+    url = f"/api/v1/measurements/{measurement.id}/"
+    mine = {"scores": [{"domain": "werk", "value": 1}, {"domain": "wonen", "value": 1}], "lock_version": 1}
+    theirs = {"scores": [{"domain": "werk", "value": 4}, {"domain": "wonen", "value": 4}], "lock_version": 1}
+    worker, colleague = api_as(world.worker), api_as(world.colleague)
+
+    first, second = run_together(
+        lambda: worker.patch(url, mine, format="json"), lambda: colleague.patch(url, theirs, format="json")
+    )
+
+    assert first.ok and second.ok, (first.error, second.error)
+    assert sorted([first.value.status_code, second.value.status_code]) == [200, 400]
+    winner, loser = (first.value, second.value) if first.value.status_code == 200 else (second.value, first.value)
+    assert list(loser.json()) == ["lock_version"]
+    value = 1 if winner is first.value else 4
+    assert _scores(measurement) == {"werk": value, "wonen": value}
+    assert Measurement.objects.get(id=measurement.id).lock_version == 2 and winner["ETag"] == '"2"'
+
+
+def test_two_parallel_score_saves_on_the_page_give_one_success_and_a_message(world):
+    measurement = _draft(world)
+    url = f"/huishoudens/{world.household.id}/metingen/{measurement.id}/"
+    worker, colleague = Client(), Client()
+    worker.force_login(world.worker)
+    colleague.force_login(world.colleague)
+    mine = {"score_werk": "1", "score_wonen": "1", "save": "1", "expected_version": "1"}
+    theirs = {"score_werk": "4", "score_wonen": "4", "save": "1", "expected_version": "1"}
+
+    first, second = run_together(lambda: worker.post(url, mine), lambda: colleague.post(url, theirs))
+
+    assert first.ok and second.ok, (first.error, second.error)
+    assert sorted([first.value.status_code, second.value.status_code]) == [200, 302]
+    loser = first.value if first.value.status_code == 200 else second.value
+    assert loser.context["form"].non_field_errors()
+    value = 4 if loser is first.value else 1
+    assert _scores(measurement) == {"werk": value, "wonen": value}
+    assert Measurement.objects.get(id=measurement.id).lock_version == 2

@@ -28,11 +28,15 @@ class TestApi:
         incomplete = api.post(f"/api/v1/measurements/{body['id']}/complete/")
         assert incomplete.status_code == 400 and "Nog niet gescoord" in incomplete.json()["scores"][0]
 
-        updated = api.patch(f"/api/v1/measurements/{body['id']}/", {"scores": nulmeting_scores(4)}, format="json")
+        updated = api.patch(
+            f"/api/v1/measurements/{body['id']}/", {"scores": nulmeting_scores(4), "lock_version": 1}, format="json"
+        )
         assert updated.status_code == 200 and len(updated.json()["scores"]) == 8
         assert api.post(f"/api/v1/measurements/{body['id']}/complete/").json()["status"] == "complete"
 
-        second = api.post("/api/v1/measurements/", base | {"scores": nulmeting_scores(1)}, format="json").json()
+        second = api.post(
+            "/api/v1/measurements/", base | {"scores": nulmeting_scores(1), "lock_version": 2}, format="json"
+        ).json()
         api.post(f"/api/v1/measurements/{second['id']}/complete/")
         progress = api.get(f"/api/v1/measurements/{second['id']}/progress/").json()
         assert progress["improved"] == 8 and {d["change"] for d in progress["domains"]} == {3}
@@ -62,7 +66,9 @@ class TestApi:
     def test_a_complete_measurement_cannot_be_patched(self, world, api):
         measurement = take(world, "integrale-nulmeting", 2)
         api.force_authenticate(world.worker)
-        response = api.patch(f"/api/v1/measurements/{measurement.id}/", {"scores": nulmeting_scores(1)}, format="json")
+        response = api.patch(
+            f"/api/v1/measurements/{measurement.id}/", {"scores": nulmeting_scores(1), "lock_version": 2}, format="json"
+        )
         assert response.status_code == 400
         assert set(Score.objects.filter(measurement=measurement).values_list("value", flat=True)) == {2}
 
@@ -77,11 +83,12 @@ class TestPages:
         measurement = Measurement.objects.get()
         assert response.url == f"/huishoudens/{world.household.id}/metingen/{measurement.id}/"
         url = response.url
-        client.post(url, {"score_werk": "4", "note_werk": "geen baan", "save": "1"})
+        client.post(url, {"score_werk": "4", "note_werk": "geen baan", "save": "1", "expected_version": "1"})
         assert Score.objects.get(measurement=measurement).value == 4
-        page = client.post(url, {"score_werk": "4", "complete": "1"})
+        page = client.post(url, {"score_werk": "4", "complete": "1", "expected_version": "2"})
         assert "Nog niet gescoord" in page.content.decode()
         data = {f"score_{c}": "3" for c in measurement.instrument.parsed.domain_codes} | {"complete": "1"}
+        data["expected_version"] = "3"
         done = client.post(url, data)
         assert done.status_code == 302
         measurement.refresh_from_db()
@@ -97,7 +104,8 @@ class TestPages:
         )
         measurement = Measurement.objects.get()
         response = client.post(
-            f"/huishoudens/{world.household.id}/metingen/{measurement.id}/", {"score_werk": "9", "save": "1"}
+            f"/huishoudens/{world.household.id}/metingen/{measurement.id}/",
+            {"score_werk": "9", "save": "1", "expected_version": "1"},
         )
         assert "score_werk" in response.context["form"].errors
         assert not Score.objects.exists()
@@ -139,13 +147,13 @@ FOREIGN = ["other_worker", "other_coordinator", "regisseur"]
             {"instrument": "integrale-nulmeting", "date": "{today}", "participation": "together"},
         ),
         ("get", "/huishoudens/{h}/metingen/{m}/", None),
-        ("post", "/huishoudens/{h}/metingen/{m}/", {"score_werk": "1", "save": "1"}),
+        ("post", "/huishoudens/{h}/metingen/{m}/", {"score_werk": "1", "save": "1", "expected_version": "1"}),
         ("get", "/huishoudens/{h}/voortgang/", None),
         ("get", "/huishoudens/{h}/leden/{p}/werk-niet-gescoord/", None),
         ("post", "/huishoudens/{h}/leden/{p}/werk-niet-gescoord/", {"reason": "x"}),
         ("api-get", "/api/v1/measurements/{m}/", None),
         ("api-get", "/api/v1/measurements/{m}/progress/", None),
-        ("api-patch", "/api/v1/measurements/{m}/", {"scores": [{"domain": "werk", "value": 1}]}),
+        ("api-patch", "/api/v1/measurements/{m}/", {"scores": [{"domain": "werk", "value": 1}], "lock_version": 1}),
         ("api-post", "/api/v1/measurements/{m}/complete/", {}),
         (
             "api-post",

@@ -77,7 +77,10 @@ def test_bad_scores_are_refused_and_nothing_is_saved(world, scores, fragment):
 def test_draft_is_saved_in_parts_and_completed_when_every_domain_is_scored(world):
     measurement = start(world, scores={"werk": services.ScoreInput(4, "geen werk")})
     services.measurement_scores_save(
-        access=world.access(), measurement=measurement, scores={"wonen": services.ScoreInput(2)}
+        access=world.access(),
+        measurement=measurement,
+        expected_version=measurement.lock_version,
+        scores={"wonen": services.ScoreInput(2)},
     )
     with pytest.raises(ValidationError) as caught:
         services.measurement_complete(access=world.access(), measurement=measurement)
@@ -86,7 +89,9 @@ def test_draft_is_saved_in_parts_and_completed_when_every_domain_is_scored(world
     assert Measurement.objects.get().status == MeasurementStatus.DRAFT
 
     rest = {c: services.ScoreInput(1) for c in measurement.instrument.parsed.domain_codes if c not in ("werk", "wonen")}
-    services.measurement_scores_save(access=world.access(), measurement=measurement, scores=rest)
+    services.measurement_scores_save(
+        access=world.access(), measurement=measurement, expected_version=measurement.lock_version, scores=rest
+    )
     services.measurement_complete(access=world.access(), measurement=measurement)
     assert Measurement.objects.get().completed_at is not None
     assert Score.objects.get(domain_code="werk").note == "geen werk"
@@ -95,7 +100,10 @@ def test_draft_is_saved_in_parts_and_completed_when_every_domain_is_scored(world
 def test_clearing_a_score_with_none(world):
     measurement = start(world, scores={"werk": services.ScoreInput(4)})
     services.measurement_scores_save(
-        access=world.access(), measurement=measurement, scores={"werk": services.ScoreInput(None)}
+        access=world.access(),
+        measurement=measurement,
+        expected_version=measurement.lock_version,
+        scores={"werk": services.ScoreInput(None)},
     )
     assert not measurement.scores.exists()
 
@@ -104,7 +112,10 @@ def test_a_complete_measurement_cannot_change(world):
     measurement = take(world, "integrale-nulmeting", 2)
     with pytest.raises(ValidationError):
         services.measurement_scores_save(
-            access=world.access(), measurement=measurement, scores={"werk": services.ScoreInput(1)}
+            access=world.access(),
+            measurement=measurement,
+            expected_version=measurement.lock_version,
+            scores={"werk": services.ScoreInput(1)},
         )
     with pytest.raises(ValidationError):
         services.measurement_complete(access=world.access(), measurement=measurement)
