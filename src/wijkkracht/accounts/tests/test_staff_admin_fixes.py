@@ -13,10 +13,10 @@ from django.utils.translation import gettext, ngettext
 from wijkkracht.accounts import services
 from wijkkracht.accounts.models import Role, StaffAuditAction, StaffAuditEntry, User
 from wijkkracht.accounts.tests.factories import PASSWORD, UserFactory
+from wijkkracht.accounts.tests.test_staff_admin import USERS, add_account
 from wijkkracht.households.tests.factories import ContactFactory
 from wijkkracht.security.testing import login_verified
 
-USERS = "/beheer/accounts/user/"
 REFUSING = "wijkkracht.accounts.tests.mail_backends.RefusingBackend"
 
 
@@ -42,17 +42,6 @@ def change_data(user: User, **extra):
         "role": user.role,
         "is_active": "on",
     } | extra
-
-
-def add_account(client, **data):
-    payload = {
-        "username": "nieuw",
-        "first_name": "Nina",
-        "last_name": "Nieuw",
-        "email": "nina@example.org",
-        "role": Role.SOCIAL_WORKER,
-    } | data
-    return client.post(f"{USERS}add/", payload)
 
 
 # --- 1. accounts made before addresses were asked stay editable --------------------------------------------
