@@ -20,11 +20,6 @@ from wijkkracht.security.testing import login_verified
 REFUSING = "wijkkracht.accounts.tests.mail_backends.RefusingBackend"
 
 
-def nl(message: str) -> str:
-    with translation.override("nl"):
-        return str(message)
-
-
 def mail_failed() -> str:
     with translation.override("nl"):
         return gettext(
