@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wijkkracht.accounts.models import User
+from wijkkracht.privacy.access import client_ip
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_sign_in_event
 from wijkkracht.security import selectors, services
@@ -263,7 +264,7 @@ def locked_out(
     logger.warning(
         "Sign-in locked out: username %r from %s after repeated failures",
         str(username)[:150],
-        request.META.get("REMOTE_ADDR", "?"),
+        client_ip(request) or "?",
     )
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = AuthenticationForm(request, initial={"username": username})
