@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from wijkkracht.casefile import api as casefile_api
 from wijkkracht.diagnosis import api as diagnosis_api
 from wijkkracht.households import api as households_api
 from wijkkracht.instruments import api as instruments_api
@@ -14,7 +15,7 @@ class Router(DefaultRouter):
 
 
 router = Router()
-router.register("households", households_api.HouseholdViewSet, basename="household")
+router.register("households", casefile_api.HouseholdViewSet, basename="household")
 router.register("persons", households_api.PersonViewSet, basename="person")
 router.register("contacts", households_api.ContactViewSet, basename="contact")
 router.register("tasks", households_api.TaskViewSet, basename="task")

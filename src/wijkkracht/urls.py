@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("wachtwoord-kiezen/klaar/", account_views.PasswordChosenView.as_view(), name="password_reset_complete"),
     path("", include("wijkkracht.security.urls")),
+    path("huishoudens/", include("wijkkracht.casefile.urls")),
     path("huishoudens/", include("wijkkracht.households.urls")),
     path("huishoudens/", include("wijkkracht.diagnosis.urls")),
     path("huishoudens/", include("wijkkracht.plans.urls")),

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -418,6 +419,18 @@ def staff_account_delete(*, actor: User, account: User) -> None:
     account.delete()
 
 
+#: Sent once per staff member about to leave a team (keyword arguments ``team`` and ``user``). A receiver in an
+#: app above this one (households: open households they are the contact person of) refuses the change by raising
+#: ``ValidationError`` with the reason; the team's admin page shows it, the service writes nothing.
+team_membership_ending = Signal()
+
+
+def validate_membership_endings(*, team: Any, users: Iterable[User]) -> None:
+    """Ask the apps above whether these staff members may leave the team: a refusal raises ValidationError."""
+    for user in users:
+        team_membership_ending.send(sender=type(team), team=team, user=user)
+
+
 def validate_memberships_change(*, actor: User, users: Iterable[User]) -> None:
     """Nobody changes their own team memberships, nor those of an administrator or the privacy officer."""
     _require_manager(actor)
@@ -437,6 +450,7 @@ def team_memberships_update(*, actor: User, team: Any, add: Iterable[User] = (),
     """Add and remove members of a team; one audit row per staff member with their teams before and after."""
     add, remove = list(add), list(remove)
     validate_memberships_change(actor=actor, users=[*add, *remove])
+    validate_membership_endings(team=team, users=remove)
     users = {user.pk: user for user in [*add, *remove]}
     before = {pk: staff_snapshot(user) for pk, user in users.items()}
     team.memberships.filter(user__in=[user.pk for user in remove]).delete()

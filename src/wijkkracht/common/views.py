@@ -23,9 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role starts where its work is."""
     role = getattr(request.user, "role", None)
     if role == Role.TEAM_COORDINATOR:
-        return redirect("households:team")
+        return redirect("casefile:team")
     if role in (Role.SOCIAL_WORKER, Role.SECOND_LINE_REGISSEUR):
-        return redirect("households:mine")
+        return redirect("casefile:mine")
     if role == Role.POLICY_OFFICER:
         return redirect("monitoring:overview")
     if role == Role.PRIVACY_OFFICER:

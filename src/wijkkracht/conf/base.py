@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wijkkracht.instruments",
     "wijkkracht.diagnosis",
     "wijkkracht.plans",
+    "wijkkracht.casefile",
     "wijkkracht.monitoring",
     "wijkkracht.demo",
 ]

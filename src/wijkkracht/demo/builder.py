@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wijkkracht.accounts.models import OVERSIGHT_ROLES, Expertise, Role, User
+from wijkkracht.casefile import services as casefile_services
 from wijkkracht.diagnosis import services as diagnosis_services
 from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.rules import is_adult
@@ -509,7 +510,7 @@ def _advance_status(
         day = min(today, day + datetime.timedelta(days=rng.randrange(3, 14)))
         if status == HouseholdStatus.PLAN:
             baseline = _take_baseline(rng, access, household, day)
-        services.household_status_change(
+        casefile_services.household_status_change(
             access=access, household=household, to_status=status, reason=reasons[status], date=day
         )
         if status == HouseholdStatus.PLAN:
@@ -523,7 +524,7 @@ def _advance_status(
     if age > 120 and rng.random() < 0.25:
         day = min(today, day + datetime.timedelta(days=rng.randrange(30, 90)))
         if rng.random() < 0.8:
-            services.household_status_change(
+            casefile_services.household_status_change(
                 access=access,
                 household=household,
                 to_status=HouseholdStatus.CLOSED,
@@ -533,7 +534,7 @@ def _advance_status(
         else:
             regisseur = User.objects.filter(role=Role.SECOND_LINE_REGISSEUR).order_by("id").first()
             if regisseur is not None:
-                services.household_status_change(
+                casefile_services.household_status_change(
                     access=access,
                     household=household,
                     to_status=HouseholdStatus.HANDED_OVER,

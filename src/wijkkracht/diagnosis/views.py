@@ -55,7 +55,7 @@ def measurement_start(request: HttpRequest, household_id: int) -> HttpResponse:
         title=_("New measurement for household %(name)s") % {"name": household.name},
         intro=_("The first measurement of an instrument is the 0-meting; the next ones are numbered automatically."),
         submit_label=_("Start measurement"),
-        cancel_url=reverse("households:detail", args=[household.id]),
+        cancel_url=reverse("casefile:household", args=[household.id]),
     )
 
 
@@ -90,7 +90,7 @@ def measurement_detail(request: HttpRequest, household_id: int, measurement_id: 
         else:
             if "complete" in request.POST:
                 messages.success(request, _("The measurement is complete."))
-                return redirect("households:detail", household_id=household_id)
+                return redirect("casefile:household", household_id=household_id)
             messages.success(request, _("Draft saved."))
             return redirect("diagnosis:measurement", household_id=household_id, measurement_id=measurement.id)
     previous = selectors.previous_complete(measurement) if measurement.is_complete else None
@@ -131,6 +131,6 @@ def work_waiver(request: HttpRequest, household_id: int, person_id: int) -> Http
         WorkWaiverForm(request.POST or None),
         save=lambda data: services.work_score_waiver_record(access=access, person=person, reason=data["reason"]),
         success_message=_("The reason has been recorded."),
-        success_url=reverse("households:detail", args=[household.id]),
+        success_url=reverse("casefile:household", args=[household.id]),
         title=_("Work not scored for %(name)s") % {"name": person.full_name},
     )

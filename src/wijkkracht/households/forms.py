@@ -14,13 +14,11 @@ from wijkkracht.common.validation import (
     validate_not_future,
 )
 from wijkkracht.households.models import (
-    ALLOWED_TRANSITIONS,
     HOUSE_NUMBER_MAX,
     MEMBERS_MAX,
     NOTE_MAX_LENGTH,
     ContactKind,
     Household,
-    HouseholdStatus,
     IntakeChannel,
     PersonRole,
 )
@@ -159,28 +157,6 @@ class ContactForm(forms.Form):
         members_field = self.fields["members"]
         assert isinstance(members_field, forms.MultipleChoiceField)
         members_field.choices = [(str(person.id), person.full_name) for person in household.members.all()]
-
-
-class StatusChangeForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("New status"))
-    date = forms.DateField(label=_("Date"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    regisseur = forms.ModelChoiceField(
-        queryset=User.objects.none(),
-        label=_("Second-line case director"),
-        required=False,
-        help_text=_("Only for a handover to the second line."),
-    )
-
-    def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        status_field = self.fields["to_status"]
-        assert isinstance(status_field, forms.ChoiceField)
-        allowed = ALLOWED_TRANSITIONS[HouseholdStatus(household.status)]
-        status_field.choices = [(value, label) for value, label in HouseholdStatus.choices if value in allowed]
-        regisseur_field = self.fields["regisseur"]
-        assert isinstance(regisseur_field, forms.ModelChoiceField)
-        regisseur_field.queryset = User.objects.filter(role=Role.SECOND_LINE_REGISSEUR, is_active=True)
 
 
 class ContactPersonForm(forms.Form):

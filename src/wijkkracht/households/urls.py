@@ -5,15 +5,11 @@ from wijkkracht.households import views
 app_name = "households"
 
 urlpatterns = [
-    path("mijn/", views.my_households, name="mine"),
-    path("team/", views.team_households, name="team"),
     path("nieuw/", views.household_register, name="register"),
-    path("<int:household_id>/", views.household_detail, name="detail"),
     path("<int:household_id>/wijzigen/", views.household_edit, name="edit"),
     path("<int:household_id>/leden/nieuw/", views.member_add, name="member_add"),
     path("<int:household_id>/leden/<int:person_id>/", views.member_edit, name="member_edit"),
     path("<int:household_id>/contacten/nieuw/", views.contact_add, name="contact_add"),
-    path("<int:household_id>/status/", views.status_change, name="status_change"),
     path("<int:household_id>/aanspreekpunt/", views.contact_person_assign, name="contact_person_assign"),
     path("taken/<int:task_id>/afronden/", views.task_complete, name="task_complete"),
 ]

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from wijkkracht.accounts.models import User
 from wijkkracht.common.decorators import case_worker_required
 from wijkkracht.common.forms import apply_service_errors, form_page, service_form_response
-from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors, services
 from wijkkracht.households.forms import (
     BaseMemberFormSet,
@@ -25,61 +24,8 @@ from wijkkracht.households.forms import (
     MemberEditForm,
     MemberForm,
     MemberFormSet,
-    StatusChangeForm,
 )
-from wijkkracht.households.models import HouseholdStatus
-from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, teams_of
-from wijkkracht.teams.models import Municipality, Wijk
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def _caseload(request: HttpRequest, scope: selectors.CaseloadScope) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    status = request.GET.get("status", "")
-    filters = selectors.CaseloadFilters(
-        status=status if status in HouseholdStatus.values else "",
-        overdue=request.GET.get("overdue") == "1",
-        wijk_id=_int_or_none(request.GET.get("wijk")),
-        team_id=_int_or_none(request.GET.get("team")),
-        search=request.GET.get("q", "").strip()[:100],
-        sort=request.GET.get("sort", "last_contact"),
-    )
-    page = selectors.caseload_page(
-        access=AccessContext.from_request(request), scope=scope, filters=filters, page_number=request.GET.get("page", 1)
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    context = {
-        "scope": scope,
-        "page": page,
-        "filters": filters,
-        "statuses": HouseholdStatus.choices,
-        "wijken": Wijk.objects.all(),
-        "teams": teams_of(user),
-        "today": timezone.localdate(),
-        "contact_norm_days": Municipality.current().contact_norm_days,
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "is_coordinator": coordinated_teams_of(user).exists(),
-    }
-    template = "households/_caseload_table.html" if request.htmx else "households/caseload.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
-
-
-@case_worker_required
-def my_households(request: HttpRequest) -> HttpResponse:
-    return _caseload(request, "mine")
-
-
-@case_worker_required
-def team_households(request: HttpRequest) -> HttpResponse:
-    return _caseload(request, "team")
+from wijkkracht.privacy.access import AccessContext
 
 
 @case_worker_required
@@ -109,26 +55,8 @@ def household_register(request: HttpRequest) -> HttpResponse:
             apply_service_errors(error, form, nested={"members": formset.member_forms()})
         else:
             messages.success(request, _("Household %(name)s has been registered.") % {"name": household.name})
-            return redirect("households:detail", household_id=household.id)
+            return redirect("casefile:household", household_id=household.id)
     return render(request, "households/register.html", {"form": form, "formset": formset})
-
-
-@case_worker_required
-def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
-    access = AccessContext.from_request(request)
-    household = selectors.household_get_for_user(access=access, household_id=household_id)
-    user = request.user
-    assert isinstance(user, User)
-    return render(
-        request,
-        "households/detail.html",
-        {
-            "household": household,
-            "today": timezone.localdate(),
-            "can_reassign": household.is_open and household.team in coordinated_teams_of(user),
-            "overview": diagnosis_overview(household=household),
-        },
-    )
 
 
 @case_worker_required
@@ -161,7 +89,7 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
             wijk_id=data["wijk"].id if data["wijk"] else None,
         ),
         success_message=_("The household's details have been changed."),
-        success_url=reverse("households:detail", args=[household.id]),
+        success_url=reverse("casefile:household", args=[household.id]),
         title=_("Change name and address"),
         intro=_("Household %(name)s (%(reference)s)") % {"name": household.name, "reference": household.reference},
     )
@@ -190,7 +118,7 @@ def member_edit(request: HttpRequest, household_id: int, person_id: int) -> Http
             access=access, person=person, expected_version=data["expected_version"], member=form.to_member()
         ),
         success_message=_("The member's details have been changed."),
-        success_url=reverse("households:detail", args=[household.id]),
+        success_url=reverse("casefile:household", args=[household.id]),
         title=_("Change details of %(name)s") % {"name": person.full_name},
         intro=_("Household %(name)s (%(reference)s)") % {"name": household.name, "reference": household.reference},
     )
@@ -206,7 +134,7 @@ def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
         form,
         save=lambda _data: services.household_member_add(access=access, household=household, member=form.to_member()),
         success_message=_("The member has been added."),
-        success_url=reverse("households:detail", args=[household.id]),
+        success_url=reverse("casefile:household", args=[household.id]),
         title=_("Add member to household %(name)s") % {"name": household.name},
         submit_label=_("Add member"),
     )
@@ -239,36 +167,13 @@ def contact_add(request: HttpRequest, household_id: int) -> HttpResponse:
                     _("A follow-up task has been created for the contact person, due %(date)s.")
                     % {"date": contact.follow_up_task.due_date.strftime("%d-%m-%Y")},
                 )
-            return redirect("households:detail", household_id=household.id)
+            return redirect("casefile:household", household_id=household.id)
     return form_page(
         request,
         form,
         title=_("Log contact with household %(name)s") % {"name": household.name},
         submit_label=_("Save contact"),
-        cancel_url=reverse("households:detail", args=[household.id]),
-    )
-
-
-@case_worker_required
-def status_change(request: HttpRequest, household_id: int) -> HttpResponse:
-    access = AccessContext.from_request(request)
-    household = selectors.household_get_for_update(access=access, household_id=household_id)
-    form = StatusChangeForm(request.POST or None, household=household, initial={"date": timezone.localdate()})
-    return service_form_response(
-        request,
-        form,
-        save=lambda data: services.household_status_change(
-            access=access,
-            household=household,
-            to_status=data["to_status"],
-            reason=data["reason"],
-            date=data["date"],
-            regisseur_id=data["regisseur"].id if data["regisseur"] else None,
-        ),
-        success_message=_("The status has been changed."),
-        success_url=reverse("households:detail", args=[household.id]),
-        title=_("Change status of household %(name)s") % {"name": household.name},
-        submit_label=_("Change status"),
+        cancel_url=reverse("casefile:household", args=[household.id]),
     )
 
 
@@ -284,7 +189,7 @@ def contact_person_assign(request: HttpRequest, household_id: int) -> HttpRespon
             access=access, household=household, contact_person_id=data["contact_person"].id
         ),
         success_message=_("The contact person has been changed."),
-        success_url=reverse("households:detail", args=[household.id]),
+        success_url=reverse("casefile:household", args=[household.id]),
         title=_("Change contact person of household %(name)s") % {"name": household.name},
     )
 
@@ -302,4 +207,4 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
         messages.success(request, _("Task “%(title)s” completed.") % {"title": task.title})
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "households/_task_row.html", {"task": task, "today": timezone.localdate()})
-    return redirect("households:detail", household_id=task.household_id)
+    return redirect("casefile:household", household_id=task.household_id)

@@ -76,7 +76,7 @@ def plan_home(request: HttpRequest, household_id: int) -> HttpResponse:
         if latest is not None:
             return redirect("plans:detail", household_id=household.id, plan_id=latest)
         messages.info(request, _("This household is closed or handed over; it gets no new plan."))
-        return redirect("households:detail", household_id=household.id)
+        return redirect("casefile:household", household_id=household.id)
     today = timezone.localdate()
     form = PlanStartForm(
         request.POST or None,
@@ -106,7 +106,7 @@ def plan_home(request: HttpRequest, household_id: int) -> HttpResponse:
             "several domains at once, and an evaluation date."
         ),
         submit_label=_("Start plan"),
-        cancel_url=reverse("households:detail", args=[household.id]),
+        cancel_url=reverse("casefile:household", args=[household.id]),
     )
 
 

@@ -5,12 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
 from wijkkracht.accounts import services as staff_services
 from wijkkracht.accounts.models import User
 from wijkkracht.common.admin import ConfigurationAdmin, ConfigurationInline, is_functional_admin
-from wijkkracht.households.models import OPEN_STATUSES, Household
 from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
 
 
@@ -65,18 +63,10 @@ class MembershipFormSet(BaseInlineFormSet):
             staff_services.validate_memberships_change(actor=self.actor, users=[*add, *remove])
         except ValidationError as error:
             raise ValidationError(error.messages) from None
-        for user in remove:
-            open_count = Household.objects.filter(
-                team_id=self.instance.pk, contact_person_id=user.pk, status__in=OPEN_STATUSES
-            ).count()
-            if open_count:
-                raise ValidationError(
-                    _(
-                        "%(user)s is still the contact person of %(count)d open households of this team: "
-                        "reassign them first."
-                    )
-                    % {"user": user, "count": open_count}
-                )
+        try:
+            staff_services.validate_membership_endings(team=self.instance, users=remove)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
 
 
 class TeamMembershipInline(ConfigurationInline):

@@ -4,23 +4,23 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from wijkkracht.casefile import services as lifecycle
 from wijkkracht.diagnosis import services
 from wijkkracht.diagnosis.tests.helpers import take
-from wijkkracht.households import services as household_services
 from wijkkracht.households.models import HouseholdStatus
 from wijkkracht.households.tests.factories import PersonFactory
 
 
 @pytest.fixture
 def at_intake(world):
-    household_services.household_status_change(
+    lifecycle.household_status_change(
         access=world.access(), household=world.household, to_status=HouseholdStatus.INTAKE, reason="gesprek"
     )
     return world
 
 
 def to_plan(world):
-    return household_services.household_status_change(
+    return lifecycle.household_status_change(
         access=world.access(), household=world.household, to_status=HouseholdStatus.PLAN, reason="diagnose klaar"
     )
 

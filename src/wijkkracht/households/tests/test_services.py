@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from freezegun import freeze_time
 
+from wijkkracht.casefile import services as lifecycle
 from wijkkracht.households import services
 from wijkkracht.households.models import (
     Contact,
@@ -162,7 +163,7 @@ class TestLifecycle:
             HouseholdStatus.IN_PROGRESS,
             HouseholdStatus.CLOSED,
         ):
-            services.household_status_change(
+            lifecycle.household_status_change(
                 access=world.access(), household=world.household, to_status=status, reason="volgende stap"
             )
         changes = list(world.household.status_changes.values_list("to_status", flat=True))
@@ -182,7 +183,7 @@ class TestLifecycle:
     def test_illegal_transitions_are_refused_with_a_message(self, world, start, target):
         household = HouseholdFactory(team=world.team, status=start)
         with pytest.raises(ValidationError) as caught:
-            services.household_status_change(access=world.access(), household=household, to_status=target, reason="x")
+            lifecycle.household_status_change(access=world.access(), household=household, to_status=target, reason="x")
         assert "to_status" in caught.value.error_dict
         household.refresh_from_db()
         assert household.status == start
@@ -190,7 +191,7 @@ class TestLifecycle:
 
     def test_message_names_the_possible_statuses(self, world):
         with pytest.raises(ValidationError) as caught:
-            services.household_status_change(
+            lifecycle.household_status_change(
                 access=world.access(), household=world.household, to_status=HouseholdStatus.PLAN, reason="x"
             )
         message = messages_of(caught.value)["to_status"][0]
@@ -198,11 +199,11 @@ class TestLifecycle:
 
     def test_handover_names_a_second_line_regisseur_who_then_sees_the_household(self, world):
         with pytest.raises(ValidationError) as caught:
-            services.household_status_change(
+            lifecycle.household_status_change(
                 access=world.access(), household=world.household, to_status=HouseholdStatus.HANDED_OVER, reason="zwaar"
             )
         assert "regisseur" in caught.value.error_dict
-        services.household_status_change(
+        lifecycle.household_status_change(
             access=world.access(),
             household=world.household,
             to_status=HouseholdStatus.HANDED_OVER,
@@ -215,7 +216,7 @@ class TestLifecycle:
 
     def test_reason_is_required_and_date_cannot_be_in_the_future(self, world):
         with pytest.raises(ValidationError) as caught:
-            services.household_status_change(
+            lifecycle.household_status_change(
                 access=world.access(),
                 household=world.household,
                 to_status=HouseholdStatus.INTAKE,
@@ -354,11 +355,11 @@ class TestMembersAndTasks:
 
 def test_a_status_change_based_on_a_stale_status_is_refused(world):
     stale = Household.objects.get(id=world.household.id)
-    services.household_status_change(
+    lifecycle.household_status_change(
         access=world.access(), household=world.household, to_status=HouseholdStatus.INTAKE, reason="eerste"
     )
     with pytest.raises(ValidationError) as caught:
-        services.household_status_change(
+        lifecycle.household_status_change(
             access=world.access(world.colleague), household=stale, to_status=HouseholdStatus.CLOSED, reason="tweede"
         )
     assert "zojuist" in messages_of(caught.value)["to_status"][0]

@@ -218,7 +218,7 @@ def test_a_role_without_case_access_leaves_a_refused_row(world, client, api, url
     if "{id}" in url:
         assert (household_id, what) == (world.household.id, f"403 household {world.household.id}")
     else:
-        assert (household_id, what) == (None, "403 households:team")
+        assert (household_id, what) == (None, "403 casefile:team")
 
 
 def test_anonymous_requests_and_unknown_urls_leave_no_row(world, client, api):

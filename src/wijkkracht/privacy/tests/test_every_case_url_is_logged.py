@@ -191,7 +191,7 @@ def get(client, api, route: Route, values: dict[str, Any]):
 def test_the_walk_finds_the_case_urls():
     """The walk sees pages and API (guards the walker itself)."""
     names = {route.name for route in CASE_ROUTES}
-    assert {"households:detail", "households:member_edit", "plans:goal_edit", "diagnosis:work_waiver"} <= names
+    assert {"casefile:household", "households:member_edit", "plans:goal_edit", "diagnosis:work_waiver"} <= names
     assert {"household-detail", "person-detail", "measurement-progress", "plan-goals"} <= names
     assert len(CASE_ROUTES) >= 30
 

@@ -136,8 +136,8 @@ def test_my_households_of_a_regisseur_are_those_handed_over_to_them(world, clien
 
 def test_the_overdue_badge_and_the_overdue_filter_agree(world):
     """The rule exists twice (SQL for the filter, Python for the badge); they must say the same."""
+    from wijkkracht.casefile.selectors import household_is_overdue, overdue_condition, with_caseload_figures
     from wijkkracht.households.models import Household
-    from wijkkracht.households.selectors import household_is_overdue, overdue_condition, with_caseload_figures
     from wijkkracht.plans.tests.helpers import start_plan
 
     today = TODAY()

@@ -5,8 +5,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from wijkkracht.casefile.selectors import household_is_overdue
 from wijkkracht.households.models import Household
-from wijkkracht.households.selectors import household_is_overdue
 
 register = template.Library()
 
