@@ -258,7 +258,8 @@ class Contact(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind.choices)
     date = models.DateField(_("date"))
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    #: None for a no-show (nobody was there to talk to) and for an appointment still to come.
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("worker")
     )
@@ -282,6 +283,11 @@ class Contact(models.Model):
                 name="contact_kind_known",
                 violation_error_message=_("Unknown kind of contact."),
             ),
+            models.CheckConstraint(
+                condition=~Q(kind=ContactKind.NO_SHOW) | Q(duration_minutes__isnull=True),
+                name="contact_no_show_has_no_duration",
+                violation_error_message=_("A no-show has no duration."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -291,12 +297,20 @@ class Contact(models.Model):
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: A task that is no longer open: done, or cancelled (for instance when the household closes).
+FINISHED_TASK_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
 
 
 class Task(models.Model):
-    """A follow-up task for a worker, such as the visit after a no-show ("dicht erop zitten")."""
+    """A task for a worker: the follow-up of a no-show ("dicht erop zitten"), one made by hand, or one
+    for a coordinator. A task without a household belongs to its team only (for instance: agree with another
+    team who continues with a person known to both), so it discloses nothing of another team's household."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tasks")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("team"))
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("assigned to")
     )
@@ -311,20 +325,54 @@ class Task(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    #: Why a task was cancelled (or a note on how it was completed when the household closed).
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
-        indexes = [models.Index(fields=["household", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["household", "status", "due_date"]),
+            models.Index(fields=["assigned_to", "status", "due_date"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(status=TaskStatus.OPEN) & Q(done_at__isnull=True))
-                | (Q(status=TaskStatus.DONE) & Q(done_at__isnull=False)),
+                | (Q(status__in=FINISHED_TASK_STATUSES) & Q(done_at__isnull=False)),
                 name="task_done_has_moment",
                 violation_error_message=_("A completed task records when it was completed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values),
+                name="task_status_known",
+                violation_error_message=_("Unknown status."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class ContactPersonChange(models.Model):
+    """Who was the household's contact person before, who is now, why, by whom and when."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="contact_person_changes")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("change of contact person")
+        verbose_name_plural = _("changes of contact person")
+
+    def __str__(self) -> str:
+        return f"{self.from_user} → {self.to_user}"

@@ -467,7 +467,7 @@ def contact_log(
             household=household,
             kind=kind,
             date=date,
-            duration_minutes=duration_minutes,
+            duration_minutes=None if kind == ContactKind.NO_SHOW else duration_minutes,
             worker=access.user,
             note=note.strip(),
         )
@@ -477,6 +477,7 @@ def contact_log(
             municipality = Municipality.current()
             Task.objects.create(
                 household=household,
+                team_id=household.team_id,
                 assigned_to_id=household.contact_person_id,
                 title=_("Follow up the no-show of %(date)s: visit or call the household")
                 % {"date": date_format(date, "j F Y")},

@@ -74,5 +74,6 @@ class TaskFactory(factory.django.DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     assigned_to = factory.SelfAttribute("household.contact_person")
+    team = factory.SelfAttribute("household.team")
     title = "Terugbellen"
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=2))
