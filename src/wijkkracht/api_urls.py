@@ -1,6 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from wijkkracht.casefile import api as casefile_api
+from wijkkracht.casefile import worklist_api as casefile_worklist_api
 from wijkkracht.diagnosis import api as diagnosis_api
 from wijkkracht.households import api as households_api
 from wijkkracht.instruments import api as instruments_api
@@ -16,13 +17,15 @@ class Router(DefaultRouter):
 
 router = Router()
 router.register("households", casefile_api.HouseholdViewSet, basename="household")
+router.register("workload", casefile_worklist_api.WorkloadViewSet, basename="workload")
 router.register("persons", households_api.PersonViewSet, basename="person")
 router.register("contacts", households_api.ContactViewSet, basename="contact")
 router.register("tasks", households_api.TaskViewSet, basename="task")
 router.register("teams", teams_api.TeamViewSet, basename="team")
-router.register("wijken", teams_api.WijkViewSet, basename="wijk")
+router.register("districts", teams_api.DistrictViewSet, basename="district")
 router.register("instruments", instruments_api.InstrumentViewSet, basename="instrument")
 router.register("measurements", diagnosis_api.MeasurementViewSet, basename="measurement")
+router.register("work-waivers", diagnosis_api.WorkWaiverViewSet, basename="work-waiver")
 router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("methods", plans_api.MethodViewSet, basename="method")
 

@@ -1,9 +1,13 @@
 """API plumbing shared by every bounded context.
 
-- **Error shape.** A 400 (and a 412 of the optimistic lock) answers ``{"field": ["message", …]}`` like a
-  serializer, with ``non_field_errors`` for what belongs to no field; every other error answers
+- **Error shape.** A 400 (and a 412 of the optimistic lock) answers one flat object of field paths to
+  lists of messages, ``{"members.1.bsn": ["message", …], "non_field_errors": ["…"]}``: nested input is
+  named by a dotted path with list indexes (``outcomes.0.reason``, ``participants.2``), the same notation
+  the services use, and ``non_field_errors`` holds what belongs to no field. Every other error answers
   ``{"detail": "message"}``. Both are components of the OpenAPI schema (``FieldErrors``, ``Error``) and
-  documented on every operation that can answer them (``ApiAutoSchema``).
+  documented on every operation that can answer them (``ApiAutoSchema``); see ``docs/api.md``.
+- **Pages.** Every list is paginated (``common.pagination``): ``page`` and ``page_size`` (at most
+  ``MAX_PAGE_SIZE``) are validated and documented with the list's other query parameters.
 - **No server error on bad input.** Ids in paths match ``ID_PATTERN`` (anything else is a 404); ids in
   bodies and query strings are ``IdField``s; every other integer has bounds that fit its column; query
   parameters are declared per action and anything else is a 400 (``ApiViewMixin``); JSON bodies are
@@ -23,6 +27,7 @@ import uritemplate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -31,6 +36,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from wijkkracht.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 logger = logging.getLogger("wijkkracht.api")
 
@@ -70,15 +77,14 @@ ERROR = "Error"
 ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
     FIELD_ERRORS: {
         "type": "object",
-        "description": "Messages per field of the request (`non_field_errors`: about the request as a whole). "
-        "Nested input has nested messages: per item of a list, or per index of a list of values.",
-        "additionalProperties": {
-            "anyOf": [
-                {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
-                {"type": "object"},
-            ]
+        "description": "Messages per field of the request, in the user's language. A key is the path of the "
+        "field: its name, or for nested input the names and list indexes joined by dots (`members.1.bsn`, "
+        "`outcomes.0.reason`, `participants.2`); `non_field_errors` is about the request as a whole.",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "example": {
+            "members.1.bsn": ["Dit BSN is al opgegeven voor een ander lid."],
+            "non_field_errors": ["Deze wijziging botst met bestaande gegevens."],
         },
-        "example": {"house_number": ["Ensure this value is less than or equal to 99999."]},
     },
     ERROR: {
         "type": "object",
@@ -88,15 +94,40 @@ ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
 }
 
 
-def field_errors(data: Any) -> dict[str, Any]:
-    """A DRF 400 body in the API's shape: a bare list or a `detail` becomes `non_field_errors`."""
-    if isinstance(data, list):
-        return {"non_field_errors": data}
-    if isinstance(data, dict) and set(data) == {"detail"}:
-        return {"non_field_errors": [data["detail"]]}
-    if isinstance(data, dict):
-        return data
-    return {"non_field_errors": [data]}
+NON_FIELD_ERRORS = "non_field_errors"
+
+
+def field_errors(data: Any) -> dict[str, list[str]]:
+    """Any DRF error body in the API's 400 shape: one flat object of field paths to lists of messages.
+
+    Nested serializer errors (``{"members": {1: {"bsn": [...]}}}``, a list per item, or a dict per list
+    index) become dotted paths (``members.1.bsn``); what a nested item says about itself as a whole sits
+    at the item's path (``members.1``); a bare list, a bare message or a ``detail`` become
+    ``non_field_errors``. Keys that are already paths (``members.0.bsn`` from a service) are kept."""
+    flat: dict[str, list[str]] = {}
+
+    def add(path: str, message: Any) -> None:
+        flat.setdefault(path or NON_FIELD_ERRORS, []).append(str(message))
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                name = str(key)
+                if name in {NON_FIELD_ERRORS, "detail"}:
+                    walk(value, path)
+                else:
+                    walk(value, f"{path}.{name}" if path else name)
+        elif isinstance(node, list | tuple):
+            for index, item in enumerate(node):
+                if isinstance(item, dict | list | tuple):
+                    walk(item, f"{path}.{index}" if path else str(index))
+                else:
+                    add(path, item)
+        else:
+            add(path, node)
+
+    walk(data, "")
+    return flat
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -117,7 +148,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         set_rollback()
         return Response({"detail": str(exceptions.APIException.default_detail)}, status=500)
-    if response.status_code == 400:
+    if response.status_code in (400, 412):
         response.data = field_errors(response.data)
     return response
 
@@ -166,9 +197,32 @@ class ApiErrorMiddleware:
 # --- query parameters ----------------------------------------------------------------------------------
 
 
+def _page_size_message() -> str:
+    return _("Give page_size as a whole number from 1 to %(max)s (the number of records per page).") % {
+        "max": MAX_PAGE_SIZE
+    }
+
+
+class PageSizeField(serializers.IntegerField):
+    """``page_size``: from 1 to ``MAX_PAGE_SIZE``; anything else is a 400 with one clear message."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = lazy(_page_size_message, str)()
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_PAGE_SIZE)
+        kwargs.setdefault(
+            "error_messages", {key: message for key in ("invalid", "min_value", "max_value", "max_string_length")}
+        )
+        super().__init__(**kwargs)
+
+
 class PageQuerySerializer(serializers.Serializer):
     page = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="A page number within the paginated result set."
+    )
+    page_size = PageSizeField(
+        required=False,
+        help_text=f"Records per page: from 1 to {MAX_PAGE_SIZE}, {DEFAULT_PAGE_SIZE} when not given.",
     )
 
 
@@ -182,7 +236,8 @@ class ApiViewMixin:
 
     ``query_serializers`` maps an action to the serializer of its query parameters; they are validated
     before the action runs (``self.query`` holds the result), documented on that operation only, and any
-    other parameter (or one given twice) is a 400. A paginated list accepts ``page`` as well."""
+    other parameter (or one given twice) is a 400. A paginated list accepts ``page`` and ``page_size`` as
+    well: every list is paginated, so a list action of a viewset without pagination is a mistake."""
 
     lookup_value_regex = ID_PATTERN
     query_serializers: ClassVar[dict[str, type[serializers.Serializer]]] = {}

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from wijkkracht.diagnosis import charts
-from wijkkracht.diagnosis.models import Measurement, MeasurementStatus, Score
+from wijkkracht.diagnosis.models import Measurement, MeasurementStatus, Score, WorkScoreWaiver
 from wijkkracht.diagnosis.progress import Progress, progress_between
 from wijkkracht.diagnosis.rules import intake_gaps
 from wijkkracht.households.models import Household, Person
@@ -158,14 +158,41 @@ def measurement_get_for_user(
     return measurement
 
 
-def measurement_list_for_user(*, access: AccessContext, household_id: int | None = None) -> QuerySet[Measurement]:
+def measurement_list_for_user(
+    *,
+    access: AccessContext,
+    household_id: int | None = None,
+    person_id: int | None = None,
+    instrument_code: str = "",
+    status: str = "",
+) -> QuerySet[Measurement]:
+    """Measurements of the households the user may see, optionally only those of one household, of one
+    member, of one instrument or with one status."""
     queryset = (
         Measurement.objects.filter(household__in=visible_households(access.user))
         .select_related("instrument", "person")
         .prefetch_related("scores", "participants")
         .order_by("household_id", "instrument_code", "person_id", "moment")
     )
-    return queryset.filter(household_id=household_id) if household_id else queryset
+    if household_id:
+        queryset = queryset.filter(household_id=household_id)
+    if person_id:
+        queryset = queryset.filter(person_id=person_id)
+    if instrument_code:
+        queryset = queryset.filter(instrument_code=instrument_code)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def work_waiver_list_for_user(*, access: AccessContext, household_id: int | None = None) -> QuerySet[WorkScoreWaiver]:
+    """Recorded reasons why a member's work is not scored, of the households the user may see."""
+    queryset = (
+        WorkScoreWaiver.objects.filter(person__household__in=visible_households(access.user))
+        .select_related("person", "recorded_by")
+        .order_by("person__household_id", "person_id")
+    )
+    return queryset.filter(person__household_id=household_id) if household_id else queryset
 
 
 def first_complete(measurement: Measurement) -> Measurement | None:

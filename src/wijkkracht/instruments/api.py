@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from wijkkracht.common.api import ApiViewSet
+from wijkkracht.common.api import ApiGenericViewSet
 from wijkkracht.instruments.models import InstrumentVersion
 from wijkkracht.instruments.registry import instrument_catalogue
 
@@ -38,15 +38,18 @@ class InstrumentSerializer(serializers.Serializer):
         }
 
 
-class InstrumentViewSet(ApiViewSet):
+class InstrumentViewSet(ApiGenericViewSet):
     """The instruments that can be used now, newest version each; configuration, no personal data."""
 
     lookup_field = "code"
     lookup_value_regex = "[a-z][a-z0-9_-]{0,39}"
+    serializer_class = InstrumentSerializer
 
     @extend_schema(responses=InstrumentSerializer(many=True))
     def list(self, request: Request) -> Response:
-        return Response(InstrumentSerializer(instrument_catalogue().enabled(), many=True).data)
+        versions: Any = instrument_catalogue().enabled()  # a list: DRF's paginator pages lists too
+        page = self.paginate_queryset(versions)
+        return self.get_paginated_response(InstrumentSerializer(page, many=True).data)
 
     @extend_schema(responses=InstrumentSerializer)
     def retrieve(self, request: Request, code: str) -> Response:

@@ -1,3 +1,6 @@
+"""Teams and districts: configuration of the municipality, no personal data; readable by every signed-in
+user. English resource and field names (``districts``); the Dutch word *wijk* is for what users read."""
+
 from django.db.models import QuerySet
 from rest_framework import serializers
 
@@ -5,9 +8,9 @@ from wijkkracht.common.api import ApiReadOnlyModelViewSet
 from wijkkracht.teams.models import Team, Wijk, WijkPostcode
 
 
-class WijkSerializer(serializers.ModelSerializer):
+class DistrictSerializer(serializers.ModelSerializer):
     postcodes: serializers.SlugRelatedField[WijkPostcode] = serializers.SlugRelatedField(
-        slug_field="digits", many=True, read_only=True
+        slug_field="digits", many=True, read_only=True, help_text="The four digits of the postcodes it covers."
     )
 
     class Meta:
@@ -22,21 +25,23 @@ class TeamMemberSerializer(serializers.Serializer):
 
 
 class TeamSerializer(serializers.ModelSerializer):
-    wijken: serializers.PrimaryKeyRelatedField[Wijk] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    districts: serializers.PrimaryKeyRelatedField[Wijk] = serializers.PrimaryKeyRelatedField(
+        source="wijken", many=True, read_only=True, help_text="Ids of the districts the team covers."
+    )
     members = TeamMemberSerializer(source="memberships", many=True, read_only=True)
 
     class Meta:
         model = Team
-        fields = ["id", "name", "wijken", "members"]
+        fields = ["id", "name", "districts", "members"]
 
 
-class WijkViewSet(ApiReadOnlyModelViewSet):
-    """Districts of the municipality: configuration, no personal data."""
+class DistrictViewSet(ApiReadOnlyModelViewSet):
+    """Districts (wijken) of the municipality: configuration, no personal data."""
 
-    serializer_class = WijkSerializer
+    serializer_class = DistrictSerializer
 
     def get_queryset(self) -> QuerySet[Wijk]:
-        return Wijk.objects.prefetch_related("postcodes")
+        return Wijk.objects.prefetch_related("postcodes").order_by("name", "id")
 
 
 class TeamViewSet(ApiReadOnlyModelViewSet):
@@ -45,4 +50,4 @@ class TeamViewSet(ApiReadOnlyModelViewSet):
     serializer_class = TeamSerializer
 
     def get_queryset(self) -> QuerySet[Team]:
-        return Team.objects.prefetch_related("wijken", "memberships__user")
+        return Team.objects.prefetch_related("wijken", "memberships__user").order_by("name", "id")

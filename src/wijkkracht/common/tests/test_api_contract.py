@@ -54,12 +54,13 @@ PATH_EXAMPLES = {
     "measurements": 900_000_005,
     "plans": 900_000_006,
     "teams": 900_000_007,
-    "wijken": 900_000_008,
+    "districts": 900_000_008,
 }
 FIELD_EXAMPLES = {
     "household": PATH_EXAMPLES["households"],
     "team": PATH_EXAMPLES["teams"],
-    "wijk": PATH_EXAMPLES["wijken"],
+    "wijk": PATH_EXAMPLES["districts"],
+    "district": PATH_EXAMPLES["districts"],
     "person": PATH_EXAMPLES["persons"],
     "baseline": PATH_EXAMPLES["measurements"],
     "measurement": PATH_EXAMPLES["measurements"],
@@ -100,7 +101,7 @@ def real_ids(world) -> dict[int, int]:
         "measurements": measurement.id,
         "plans": plan.id,
         "teams": world.team.id,
-        "wijken": world.team.wijken.first().id,
+        "districts": world.team.wijken.first().id,
     }
     mapping = {PATH_EXAMPLES[name]: record for name, record in records.items()}
     mapping[FIELD_EXAMPLES["goal"]] = goal.id
@@ -181,7 +182,7 @@ def router_urls_with_an_id() -> list[str]:
     for pattern in router.urls:
         groups = pattern.pattern.regex.groupindex
         if pattern.name is not None and "pk" in groups and "format" not in groups:
-            urls.append(reverse(pattern.name, kwargs={"pk": "4242"}))
+            urls.append(reverse(pattern.name, kwargs=dict.fromkeys(groups, "4242")))  # nested ids too
     return sorted(set(urls))
 
 
@@ -259,7 +260,8 @@ def test_pages_outside_the_api_keep_their_html_404(client, db):
         ("/api/v1/plans/?household=575335583907598575861760", "household"),
         ("/api/v1/persons/?household=false", "household"),
         ("/api/v1/teams/?format=xml", "format"),
-        ("/api/v1/methods/?page=1", "page"),
+        ("/api/v1/instruments/?page=0", "page"),
+        ("/api/v1/teams/?page_size=0", "page_size"),
         ("/api/v1/households/{household}/?household=1", "household"),
         ("/api/v1/tasks/{task}/?status=open", "status"),
     ],
@@ -300,7 +302,7 @@ def test_an_integer_past_64_bits_in_an_id_list_is_400_and_nothing_is_saved(world
             "members": [10**22],
         },
     )
-    assert response.status_code == 400 and "members" in response.json(), response.content
+    assert response.status_code == 400 and "members.0" in response.json(), response.content
     assert Contact.objects.count() == before
 
 
@@ -317,7 +319,7 @@ def test_participants_past_64_bits_are_400_and_no_measurement_is_started(world):
             "participants": [int(1e22)],
         },
     )
-    assert response.status_code == 400 and "participants" in response.json(), response.content
+    assert response.status_code == 400 and "participants.0" in response.json(), response.content
     assert Measurement.objects.count() == before
 
 

@@ -48,9 +48,13 @@ class TestApi:
         ("payload", "field", "fragment"),
         [
             ({"moment": 1}, "moment", "0-meting"),
-            ({"scores": [{"domain": "vliegen", "value": 1}]}, "scores.vliegen", "geen domein"),
-            ({"scores": [{"domain": "werk", "value": 7}]}, "scores.werk", "geen waarde"),
-            ({"scores": [{"domain": "werk", "value": 1}, {"domain": "werk", "value": 2}]}, "scores", "één keer"),
+            ({"scores": [{"domain": "vliegen", "value": 1}]}, "scores.0", "geen domein"),
+            ({"scores": [{"domain": "werk", "value": 7}]}, "scores.0", "geen waarde"),
+            (
+                {"scores": [{"domain": "werk", "value": 1}, {"domain": "werk", "value": 2}]},
+                "scores.1.domain",
+                "één keer",
+            ),
             ({"instrument": "bestaat-niet"}, "instrument", "Onbekend"),
             ({"person": 1}, "person", "hele huishouden"),
         ],

@@ -60,7 +60,7 @@ ENDPOINTS = [
         "ui reassign",
         "post",
         "/huishoudens/{household}/aanspreekpunt/",
-        {"contact_person": "{colleague}"},
+        {"contact_person": "{colleague}", "reason": "Nieuwe verdeling"},
         False,
         200,  # the form comes back with the explanation that only the coordinator may do this
         302,
@@ -81,7 +81,7 @@ ENDPOINTS = [
         "api reassign",
         "post",
         "/api/v1/households/{household}/contact-person/",
-        {"contact_person": "{colleague}"},
+        {"contact_person": "{colleague}", "reason": "Nieuwe verdeling"},
         True,
         400,
         200,
@@ -254,9 +254,9 @@ def test_second_line_regisseur_sees_households_handed_to_them(world, client, api
 def test_teams_and_districts_are_configuration_readable_by_staff(world, api, who):
     api.force_authenticate(getattr(world, who))
     assert api.get("/api/v1/teams/").status_code == 200
-    assert api.get("/api/v1/wijken/").status_code == 200
+    assert api.get("/api/v1/districts/").status_code == 200
 
 
 def test_teams_and_districts_need_a_login(world, api):
     assert api.get("/api/v1/teams/").status_code == 401
-    assert api.get("/api/v1/wijken/").status_code == 401
+    assert api.get("/api/v1/districts/").status_code == 401

@@ -114,7 +114,10 @@ def test_upload_in_admin_is_validated_like_a_file(world, client):
 def test_instruments_api_lists_enabled_instruments(world, api):
     api.force_authenticate(world.policy_officer)
     body = api.get("/api/v1/instruments/").json()
-    assert {item["code"] for item in body} >= {"leefgebiedenmatrix", "participatieladder"}
+    assert {item["code"] for item in body["results"]} >= {"leefgebiedenmatrix", "participatieladder"}
+    assert body["count"] == len(instrument_catalogue().enabled()) and body["next"] is None
+    first = api.get("/api/v1/instruments/?page_size=1").json()
+    assert len(first["results"]) == 1 and first["count"] == body["count"] and "page=2" in first["next"]
     one = api.get("/api/v1/instruments/participatieladder/").json()
     assert one["definition"]["good"] == "high" and len(one["definition"]["scale"]) == 6
     assert api.get("/api/v1/instruments/bestaat-niet/").status_code == 404

@@ -34,7 +34,7 @@ NOT_CASE_DATA = {
     "password_reset_confirm": "the one-time link to choose a password: the account holder's own, no case data",
     "api_token_revoke": "the user's own API key; no case data",
     "team-detail": "teams are configuration",
-    "wijk-detail": "districts (wijken) are configuration",
+    "district-detail": "districts (wijken) are configuration",
     "instrument-detail": "instrument definitions are policy data",
 }
 #: The management site (admin) holds configuration only; the test below checks no case model is in it.
@@ -42,10 +42,11 @@ NOT_CASE_NAMESPACES = {"admin": "configuration and staff accounts; no case model
 #: API lists that are not case data.
 NOT_CASE_LISTS = {
     "team-list": "configuration",
-    "wijk-list": "configuration",
+    "district-list": "configuration",
     "instrument-list": "policy data",
     "method-list": "policy data",
     "api-root": "an index of links",
+    "workload-list": "figures per worker (counts), no household's data; for team coordinators only",
 }
 CASE_APPS = {"households", "diagnosis", "plans"}
 MISSING = 987_654_321
@@ -151,7 +152,6 @@ def case(world) -> Case:
     action = plan_services.action_add(
         access=world.access(),
         goal=goal,
-        expected_version=plan.lock_version,
         description="Bellen",
         owner_type="partner",
         owner_name="Corporatie",
@@ -159,6 +159,9 @@ def case(world) -> Case:
     )
     suggestion = Suggestion.objects.filter(plan=plan).first()
     assert suggestion is not None
+    from wijkkracht.diagnosis import services as diagnosis_services
+
+    diagnosis_services.work_score_waiver_record(access=world.access(), person=anna, reason="Mantelzorger")
     ids = {
         "household": household.id,
         "person": anna.id,
@@ -257,9 +260,13 @@ def test_every_case_url_logs_reads_and_refusals(world, case, client, api, route)
         ]
 
 
+#: API lists only a team coordinator may ask for (anyone else: 403).
+COORDINATOR_LISTS = {"workload-list"}
+
+
 @pytest.mark.parametrize("route", API_LISTS, ids=str)
 def test_an_api_list_of_case_data_logs_every_household_shown(world, case, api, route):
-    api.force_authenticate(world.worker)
+    api.force_authenticate(world.coordinator if route.url_name in COORDINATOR_LISTS else world.worker)
     values = {"format": "json"} if "format" in route.kwargs else {}
     path = reverse(route.name, kwargs=values)
     since = last_id()

@@ -75,5 +75,5 @@ def test_a_contact_person_cannot_be_removed_from_the_team(world, client):
     login_verified(client, world.functional_admin)
     response = client.post(f"/beheer/teams/team/{world.team.id}/change/", data)
     assert response.status_code == 200
-    assert "wijs die eerst aan iemand anders toe" in response.content.decode()
+    assert "lopend huishouden van dit team: wijs dat eerst aan iemand anders toe" in response.content.decode()
     assert TeamMembership.objects.filter(id=membership.id).exists()
