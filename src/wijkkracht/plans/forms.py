@@ -1,29 +1,34 @@
-"""Plan forms only parse input. Every form that changes a plan carries the version it was based on."""
+"""Plan forms only parse input. Every form that changes something someone else may be editing carries the
+version it was based on: the plan's (agreement, work-goal reason, evaluation), a goal's, or an action's."""
+
+from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from wijkkracht.accounts.models import Role, User
-from wijkkracht.common.forms import DateInput
+from wijkkracht.common.forms import DateInput, required_when
 from wijkkracht.common.validation import validate_name
 from wijkkracht.diagnosis.models import Measurement, MeasurementStatus
 from wijkkracht.households.models import Household
 from wijkkracht.instruments.registry import instrument_catalogue
 from wijkkracht.plans.catalogue import plan_catalogue
 from wijkkracht.plans.models import TEXT_MAX, ActionStatus, Goal, GoalOutcome, OwnerType, Plan
+from wijkkracht.plans.services import evaluation_measurements
 
 
-def measurement_choices(household: Household) -> list[tuple[int, str]]:
-    measurements = Measurement.objects.filter(household=household, status=MeasurementStatus.COMPLETE).select_related(
-        "instrument", "person"
+def measurement_label(measurement: Measurement) -> str:
+    person = f" – {measurement.person.full_name}" if measurement.person else ""
+    return (
+        f"{measurement.moment}-meting {measurement.instrument.name}{person} ({date_format(measurement.date, 'j F Y')})"
     )
+
+
+def measurement_choices(measurements: Any) -> list[tuple[int, str]]:
     return [
-        (
-            m.id,
-            f"{m.moment}-meting {m.instrument.name}{' – ' + m.person.full_name if m.person else ''} "
-            f"({m.date:%d-%m-%Y})",
-        )
-        for m in measurements.order_by("-date", "-id")
+        (m.id, measurement_label(m))
+        for m in measurements.select_related("instrument", "person").order_by("-date", "-id")
     ]
 
 
@@ -39,26 +44,41 @@ class PlanStartForm(forms.Form):
     plan_date = forms.DateField(label=_("Plan date"), widget=DateInput())
     evaluation_date = forms.DateField(label=_("Evaluation date"), widget=DateInput())
     baseline = forms.TypedChoiceField(
-        label=_("Starting point (measurement)"), coerce=int, required=False, empty_value=None
+        label=_("Starting point (measurement)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "The measurement the evaluation compares with. Left automatic, it is the latest completed "
+            "measurement of the whole household (or else of a member)."
+        ),
     )
 
     def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["baseline"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("No measurement")), *measurement_choices(household)]
+        complete = Measurement.objects.filter(household=household, status=MeasurementStatus.COMPLETE)
+        field.choices = [("", _("Automatically: the latest measurement")), *measurement_choices(complete)]
 
 
-class GoalForm(VersionedForm):
-    domain_code = forms.ChoiceField(label=_("Life domain"))
+class GoalForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Life domain"))
     person = forms.TypedChoiceField(label=_("For"), coerce=int, required=False, empty_value=None)
     client_words = forms.CharField(
         label=_("The goal in the household's own words"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
     what = forms.CharField(label=_("What exactly (specific)"), max_length=300, validators=[validate_name])
     indicator = forms.CharField(label=_("How do we know it worked (measurable)"), max_length=300)
-    indicator_domain = forms.ChoiceField(label=_("Linked to a measurement domain"), required=False)
-    target_score = forms.IntegerField(label=_("Target score on that domain"), required=False)
+    instrument_domain = forms.ChoiceField(label=_("Linked to a measurement domain"), required=False)
+    target_score = required_when(
+        forms.IntegerField(
+            label=_("Target score on that domain"),
+            required=False,
+            help_text=_("A value of that instrument's scale."),
+        ),
+        _("needed when the goal is linked to a measurement domain"),
+    )
     owner = forms.CharField(label=_("Who owns the goal"), max_length=200, validators=[validate_name])
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
     suggestion = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -66,45 +86,56 @@ class GoalForm(VersionedForm):
     def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         domain_field, person_field, indicator_field = (
-            self.fields["domain_code"],
+            self.fields["domain"],
             self.fields["person"],
-            self.fields["indicator_domain"],
+            self.fields["instrument_domain"],
         )
         assert isinstance(domain_field, forms.ChoiceField) and isinstance(person_field, forms.ChoiceField)
         assert isinstance(indicator_field, forms.ChoiceField)
-        domain_field.choices = [("", _("Choose…")), *plan_catalogue().domain_choices]
+        domain_field.choices = [("", _("Choose a life domain…")), *plan_catalogue().domain_choices]
         person_field.choices = member_choices(household, str(_("The whole household")))
-        indicator_field.choices = [("", _("None"))] + [
+        indicator_field.choices = [("", _("No measurement domain"))] + [
             (f"{version.code}:{domain.code}", f"{version.name} – {domain.label}")
             for version in instrument_catalogue().enabled()
             for domain in version.parsed.domains
         ]
 
 
-class ActionForm(VersionedForm):
+class GoalEditForm(GoalForm, VersionedForm):
+    """Changing a goal names the goal's version it was based on."""
+
+
+class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300, validators=[validate_name])
-    owner_type = forms.ChoiceField(label=_("Who carries it out"), choices=OwnerType.choices)
-    owner_person = forms.TypedChoiceField(
-        label=_("Member (when the client does it)"), coerce=int, required=False, empty_value=None
+    owner_type = forms.ChoiceField(label=_("Who carries it out"))
+    owner_person = required_when(
+        forms.TypedChoiceField(label=_("Member of the household"), coerce=int, required=False, empty_value=None),
+        _("needed when the household carries it out"),
     )
-    owner_user = forms.TypedChoiceField(label=_("Social worker"), coerce=int, required=False, empty_value=None)
-    owner_name = forms.CharField(
-        label=_("Name of person or organisation (network, partner, second line)"), max_length=200, required=False
+    owner_user = required_when(
+        forms.TypedChoiceField(label=_("Social worker"), coerce=int, required=False, empty_value=None),
+        _("needed when a social worker carries it out"),
+    )
+    owner_name = required_when(
+        forms.CharField(label=_("Name of person or organisation"), max_length=200, required=False),
+        _("needed when the network, a partner organisation or the second line carries it out"),
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
-    method_code = forms.ChoiceField(label=_("Method"), required=False)
+    method = forms.ChoiceField(label=_("Method"), required=False)
 
     def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        person_field, user_field, method_field = (
+        type_field, person_field, user_field, method_field = (
+            self.fields["owner_type"],
             self.fields["owner_person"],
             self.fields["owner_user"],
-            self.fields["method_code"],
+            self.fields["method"],
         )
-        assert isinstance(person_field, forms.ChoiceField) and isinstance(user_field, forms.ChoiceField)
-        assert isinstance(method_field, forms.ChoiceField)
-        person_field.choices = member_choices(household, "–")
-        user_field.choices = [("", "–")] + [
+        assert isinstance(type_field, forms.ChoiceField) and isinstance(person_field, forms.ChoiceField)
+        assert isinstance(user_field, forms.ChoiceField) and isinstance(method_field, forms.ChoiceField)
+        type_field.choices = [("", _("Choose who carries it out…")), *OwnerType.choices]
+        person_field.choices = member_choices(household, str(_("Choose a member…")))
+        user_field.choices = [("", _("Choose a social worker…"))] + [
             (str(user.id), str(user))
             for user in User.objects.filter(
                 memberships__team=household.team, is_active=True, role__in=[Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR]
@@ -127,7 +158,7 @@ class ActionUpdateForm(VersionedForm):
         field.choices = [(index, str(index)) for index in range(steps)]
 
 
-class DismissForm(VersionedForm):
+class DismissForm(forms.Form):
     reason = forms.CharField(label=_("Why does this suggestion not fit?"), max_length=500)
 
 
@@ -159,30 +190,46 @@ class WorkGoalReasonForm(VersionedForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["person"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(p.id, p.full_name) for p in household.members.all()]
+        field.choices = [("", _("Choose a member…")), *((p.id, p.full_name) for p in household.members.all())]
 
 
 class EvaluationForm(VersionedForm):
-    measurement = forms.TypedChoiceField(label=_("Measurement this evaluation is based on"), coerce=int)
+    measurement = forms.TypedChoiceField(
+        label=_("Measurement this evaluation is based on"),
+        coerce=int,
+        help_text=_("A completed measurement taken after the plan's starting point."),
+    )
+    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DateInput())
     next_evaluation_date = forms.DateField(label=_("Next evaluation date"), widget=DateInput())
 
     def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["measurement"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("Choose…")), *measurement_choices(plan.household)]
-        self.goals: list[Goal] = list(plan.goals.all())
+        field.choices = [("", _("Choose a measurement…")), *measurement_choices(evaluation_measurements(plan))]
+        self.goals: list[Goal] = list(plan.goals.order_by("id"))
         for goal in self.goals:
             self.fields[f"outcome_{goal.id}"] = forms.ChoiceField(
-                label=goal.what, choices=[("", _("Choose…")), *GoalOutcome.choices], required=False
+                label=_("Outcome"), choices=[("", _("Choose an outcome…")), *GoalOutcome.choices]
             )
-            self.fields[f"reason_{goal.id}"] = forms.CharField(label=_("Reason"), max_length=500, required=False)
+            self.fields[f"reason_{goal.id}"] = forms.CharField(label=_("Reason"), max_length=500)
 
     def goal_fields(self) -> list[tuple[Goal, forms.BoundField, forms.BoundField]]:
         return [(goal, self[f"outcome_{goal.id}"], self[f"reason_{goal.id}"]) for goal in self.goals]
 
-    def outcomes(self) -> dict[int, tuple[str, str]]:
-        return {
-            goal.id: (self.cleaned_data[f"outcome_{goal.id}"], self.cleaned_data[f"reason_{goal.id}"])
+    def outcomes(self) -> list[tuple[int, str, str]]:
+        """(goal id, outcome, reason) in the order of the goals: service errors `outcomes.<index>.…`."""
+        return [
+            (goal.id, self.cleaned_data[f"outcome_{goal.id}"], self.cleaned_data[f"reason_{goal.id}"])
             for goal in self.goals
-        }
+        ]
+
+    def field_of(self, key: str) -> str | None:
+        """The form field of a service error key such as `outcomes.1.reason`."""
+        prefix, _dot, rest = key.partition(".")
+        if prefix != "outcomes" or not rest:
+            return key if key in self.fields else None
+        index, _dot, part = rest.partition(".")
+        if not index.isdigit() or int(index) >= len(self.goals) or part not in ("outcome", "reason"):
+            return None
+        return f"{part}_{self.goals[int(index)].id}"

@@ -12,6 +12,8 @@ TEXT_MAX = 1000
 class PlanStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     EVALUATED = "evaluated", _("Evaluated")
+    #: Closed with its household (closed or handed over to the second line) before it was evaluated.
+    CLOSED = "closed", _("Closed")
 
 
 class Plan(models.Model):
@@ -40,6 +42,9 @@ class Plan(models.Model):
     evaluation_measurement = models.ForeignKey(
         Measurement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: When and why the plan closed with its household (`plans.services.plan_close`).
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_reason = models.CharField(_("reason for closing"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,9 +70,14 @@ class Plan(models.Model):
                 violation_error_message=_("The evaluation date cannot lie before the plan date."),
             ),
             models.CheckConstraint(
-                condition=Q(status=PlanStatus.ACTIVE) | Q(evaluated_on__isnull=False),
+                condition=~Q(status=PlanStatus.EVALUATED) | Q(evaluated_on__isnull=False),
                 name="plan_evaluated_has_date",
                 violation_error_message=_("An evaluated plan records when it was evaluated."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlanStatus.CLOSED) | Q(closed_on__isnull=False),
+                name="plan_closed_has_date",
+                violation_error_message=_("A closed plan records when it was closed."),
             ),
         ]
 
@@ -102,6 +112,12 @@ class Goal(models.Model):
     priority = models.BooleanField(_("priority"), default=False)
     outcome = models.CharField(_("outcome"), max_length=20, choices=GoalOutcome.choices, blank=True)
     outcome_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    #: Each goal is locked on its own: editing one goal never refuses a colleague editing another.
+    lock_version = models.PositiveIntegerField(default=1)
+    #: The goal of the previous version this one carries on (None for a goal set in this version).
+    carried_from = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -155,6 +171,8 @@ class Action(models.Model):
     due_date = models.DateField(_("due date"))
     method_code = models.SlugField(_("method"), max_length=60, blank=True)
     checklist = models.JSONField(default=list, blank=True)
+    #: Each action is locked on its own: ticking a step never refuses a colleague editing another goal.
+    lock_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -207,6 +225,9 @@ class Suggestion(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     goal = models.OneToOneField(Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestion")
+    #: How severe the suggestion's domain was when it was decided (see `rules.domain_severities`): a
+    #: dismissed suggestion comes back in a next version only when the domain got worse since.
+    decided_severity = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -249,18 +270,30 @@ class WorkGoalReason(models.Model):
 
 
 class PlanChange(models.Model):
-    """What each change to a plan was, so a refused concurrent edit can say what changed meanwhile."""
+    """What each change to a plan was, so a refused concurrent edit can say what changed meanwhile.
+
+    A change is of the plan's own facts (no goal, no action), of one goal, or of one action;
+    `lock_version` is the version of that thing after the change."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     lock_version = models.PositiveIntegerField()
     summary = models.CharField(max_length=300)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["lock_version"]
+        ordering = ["id"]
         verbose_name = _("plan change")
         verbose_name_plural = _("plan changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(goal__isnull=True) | Q(action__isnull=True),
+                name="planchange_of_one_thing",
+                violation_error_message=_("A change is of the plan, a goal or an action."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.summary

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from wijkkracht.diagnosis.rules import is_adult
 from wijkkracht.households.models import Household
+from wijkkracht.instruments.registry import instrument_catalogue
 from wijkkracht.plans.catalogue import PlanDomain, plan_catalogue
 from wijkkracht.plans.models import Action, Goal, Plan, PlanStatus, Suggestion, SuggestionStatus
-from wijkkracht.plans.rules import problem_domains
+from wijkkracht.plans.rules import Severity, domain_severities, problem_domains
 from wijkkracht.privacy.access import AccessContext, visible_households
 from wijkkracht.privacy.services import access_log_read, access_note_refusal
 
@@ -64,10 +65,14 @@ def latest_plan_id(*, household: Household) -> int | None:
     return Plan.objects.filter(household=household).order_by("-number").values_list("id", flat=True).first()
 
 
-def goal_get_for_user(*, access: AccessContext, goal_id: int) -> Goal:
+def goal_get_for_user(*, access: AccessContext, goal_id: int, plan_id: int | None = None) -> Goal:
+    """One goal (of `plan_id` when given, as in URLs under a plan), or 404; the read is access-logged."""
+    queryset = Goal.objects.filter(id=goal_id, plan__household__in=visible_households(access.user))
+    if plan_id is not None:
+        queryset = queryset.filter(plan_id=plan_id)
     goal = (
-        Goal.objects.filter(id=goal_id, plan__household__in=visible_households(access.user))
-        .select_related("plan", "plan__household")
+        queryset.select_related("plan", "plan__household", "person")
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("owner_person", "owner_user")))
         .first()
     )
     if goal is None:
@@ -77,12 +82,14 @@ def goal_get_for_user(*, access: AccessContext, goal_id: int) -> Goal:
     return goal
 
 
-def action_get_for_user(*, access: AccessContext, action_id: int) -> Action:
-    action = (
-        Action.objects.filter(id=action_id, goal__plan__household__in=visible_households(access.user))
-        .select_related("goal", "goal__plan", "goal__plan__household")
-        .first()
-    )
+def action_get_for_user(*, access: AccessContext, action_id: int, plan_id: int | None = None) -> Action:
+    """One action (of a goal of `plan_id` when given), or 404; the read is access-logged."""
+    queryset = Action.objects.filter(id=action_id, goal__plan__household__in=visible_households(access.user))
+    if plan_id is not None:
+        queryset = queryset.filter(goal__plan_id=plan_id)
+    action = queryset.select_related(
+        "goal", "goal__plan", "goal__plan__household", "owner_person", "owner_user"
+    ).first()
     if action is None:
         access_note_refusal(access=access, kind="action", record_id=action_id)
         raise Http404(_("Action not found."))
@@ -104,10 +111,26 @@ def suggestion_get_for_user(*, access: AccessContext, suggestion_id: int) -> Sug
 
 
 @dataclass(frozen=True)
+class ActionCard:
+    action: Action
+    method_name: str
+
+
+@dataclass(frozen=True)
+class GoalCard:
+    goal: Goal
+    domain_label: str
+    #: "Integrale nulmeting – Financiën → 2 (Sociaal netwerk)", or "" without a linked score.
+    target: str
+    actions: list[ActionCard]
+
+
+@dataclass(frozen=True)
 class DomainColumn:
     domain: PlanDomain
-    goals: list[Goal]
+    goals: list[GoalCard]
     has_problem: bool
+    severity: Severity | None
 
 
 @dataclass(frozen=True)
@@ -158,15 +181,49 @@ def plan_warnings(plan: Plan, problems: dict[str, set[int | None]]) -> list[str]
     return warnings
 
 
+def goal_target(goal: Goal) -> str:
+    """The goal's linked score in words: instrument and domain by their labels, the target with its label."""
+    if not goal.instrument_code or goal.target_score is None:
+        return ""
+    version = instrument_catalogue().get(goal.instrument_code)
+    if version is None or goal.instrument_domain not in version.parsed.domain_codes:
+        return f"{goal.instrument_code} – {goal.instrument_domain} → {goal.target_score}"
+    definition = version.parsed
+    target = str(goal.target_score)
+    if goal.target_score in definition.values:
+        target = f"{goal.target_score} ({definition.scale_value(goal.target_score).label})"
+    return f"{definition.name} – {definition.domain(goal.instrument_domain).label} → {target}"
+
+
+def goal_card(goal: Goal) -> GoalCard:
+    catalogue = plan_catalogue()
+    domain = catalogue.domain(goal.domain_code)
+    actions = []
+    for action in goal.actions.all():
+        method = catalogue.method(action.method_code) if action.method_code else None
+        actions.append(ActionCard(action, method.name if method else action.method_code))
+    return GoalCard(goal, domain.label if domain else goal.domain_code, goal_target(goal), actions)
+
+
 def plan_overview(*, plan: Plan) -> PlanOverview:
+    """The plan page: one column per life domain that has a goal or shows a problem, the worst first
+    (by the severity of the latest measurement), each with its severity in words and tone."""
     catalogue = plan_catalogue()
     problems = problem_domains(plan.household, catalogue)
+    severities = domain_severities(plan.household, catalogue)
     goals = list(plan.goals.all())
     columns = [
-        DomainColumn(domain, [goal for goal in goals if goal.domain_code == domain.code], domain.code in problems)
+        DomainColumn(
+            domain,
+            [goal_card(goal) for goal in goals if goal.domain_code == domain.code],
+            domain.code in problems,
+            severities.get(domain.code),
+        )
         for domain in catalogue.domains
         if domain.code in problems or any(goal.domain_code == domain.code for goal in goals)
     ]
+    # Worst first; unmeasured domains (a goal without a score) last, in catalogue order (the sort is stable).
+    columns.sort(key=lambda column: -column.severity.rank if column.severity else 1)
     suggestions = list(plan.suggestions.all())
     return PlanOverview(
         plan=plan,

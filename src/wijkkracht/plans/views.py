@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wijkkracht.common.decorators import case_worker_required
@@ -26,6 +27,7 @@ from wijkkracht.plans.forms import (
     AgreementForm,
     DismissForm,
     EvaluationForm,
+    GoalEditForm,
     GoalForm,
     PlanStartForm,
     WorkGoalReasonForm,
@@ -144,9 +146,9 @@ def plan_print(request: HttpRequest, household_id: int, plan_id: int) -> HttpRes
 
 def _goal_data(data: dict[str, Any]) -> services.GoalData:
     """The goal form's fields as the services take them (the indicator picker holds instrument:domain)."""
-    instrument_code, _sep, instrument_domain = (data["indicator_domain"] or "").partition(":")
+    instrument_code, _sep, instrument_domain = (data["instrument_domain"] or "").partition(":")
     return services.GoalData(
-        domain_code=data["domain_code"],
+        domain_code=data["domain"],
         person_id=data["person"],
         client_words=data["client_words"],
         what=data["what"],
@@ -162,25 +164,19 @@ def _goal_data(data: dict[str, Any]) -> services.GoalData:
 @case_worker_required
 def goal_add(request: HttpRequest, household_id: int, plan_id: int) -> HttpResponse:
     access, plan = _plan(request, household_id, plan_id)
-    initial: dict[str, Any] = {"expected_version": plan.lock_version, "deadline": plan.evaluation_date}
+    initial: dict[str, Any] = {"deadline": plan.evaluation_date}
     suggestion = None
     suggestion_id = request.POST.get("suggestion") or request.GET.get("suggestion")
     if suggestion_id and suggestion_id.isdigit():
         suggestion = selectors.suggestion_get_for_user(access=access, suggestion_id=int(suggestion_id))
-        initial |= {"suggestion": suggestion.id, "domain_code": suggestion.domain_code, "what": suggestion.text}
+        initial |= {"suggestion": suggestion.id, "domain": suggestion.domain_code, "what": suggestion.text}
         rule = plan_catalogue().rule(suggestion.rule_code)
         if rule:
             initial["indicator"] = rule.indicator
     form = GoalForm(request.POST or None, household=plan.household, initial=initial)
 
     def save(data: dict[str, Any]) -> object:
-        return services.goal_add(
-            access=access,
-            plan=plan,
-            expected_version=data["expected_version"],
-            data=_goal_data(data),
-            suggestion=suggestion,
-        )
+        return services.goal_add(access=access, plan=plan, data=_goal_data(data), suggestion=suggestion)
 
     title = _("Accept suggestion as goal") if suggestion else _("Add goal")
     return _form_page(request, form, plan, title, save, _("The goal has been added."))
@@ -193,18 +189,18 @@ def goal_edit(request: HttpRequest, household_id: int, plan_id: int, goal_id: in
     if goal.plan_id != plan.id:
         raise Http404(_("Goal not found."))
     initial = {
-        "expected_version": plan.lock_version,
-        "domain_code": goal.domain_code,
+        "expected_version": goal.lock_version,
+        "domain": goal.domain_code,
         "person": goal.person_id,
         "client_words": goal.client_words,
         "what": goal.what,
         "indicator": goal.indicator,
-        "indicator_domain": f"{goal.instrument_code}:{goal.instrument_domain}" if goal.instrument_code else "",
+        "instrument_domain": f"{goal.instrument_code}:{goal.instrument_domain}" if goal.instrument_code else "",
         "target_score": goal.target_score,
         "owner": goal.owner,
         "deadline": goal.deadline,
     }
-    form = GoalForm(request.POST or None, household=plan.household, initial=initial)
+    form = GoalEditForm(request.POST or None, household=plan.household, initial=initial)
 
     def save(data: dict[str, Any]) -> object:
         return services.goal_update(
@@ -225,21 +221,20 @@ def action_add(request: HttpRequest, household_id: int, plan_id: int, goal_id: i
     form = ActionForm(
         request.POST or None,
         household=plan.household,
-        initial={"expected_version": plan.lock_version, "due_date": goal.deadline},
+        initial={"due_date": goal.deadline},
     )
 
     def save(data: dict[str, Any]) -> object:
         return services.action_add(
             access=access,
             goal=goal,
-            expected_version=data["expected_version"],
             description=data["description"],
             owner_type=data["owner_type"],
             owner_person_id=data["owner_person"],
             owner_user_id=data["owner_user"],
             owner_name=data["owner_name"],
             due_date=data["due_date"],
-            method_code=data["method_code"],
+            method_code=data["method"],
         )
 
     return _form_page(
@@ -283,12 +278,7 @@ def suggestion_dismiss(request: HttpRequest, household_id: int, plan_id: int, su
     form = DismissForm(request.POST)
     if form.is_valid():
         try:
-            services.suggestion_dismiss(
-                access=access,
-                suggestion=suggestion,
-                expected_version=form.cleaned_data["expected_version"],
-                reason=form.cleaned_data["reason"],
-            )
+            services.suggestion_dismiss(access=access, suggestion=suggestion, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -303,13 +293,13 @@ def suggestion_dismiss(request: HttpRequest, household_id: int, plan_id: int, su
 def suggestions_refresh(request: HttpRequest, household_id: int, plan_id: int) -> HttpResponse:
     access, plan = _plan(request, household_id, plan_id)
     try:
-        added = services.plan_suggestions_refresh(
-            access=access, plan=plan, expected_version=int(request.POST.get("expected_version", "0") or 0)
-        )
+        added = services.plan_suggestions_refresh(access=access, plan=plan)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(count)d new suggestions.") % {"count": added})
+        messages.success(
+            request, ngettext("%(count)d new suggestion.", "%(count)d new suggestions.", added) % {"count": added}
+        )
     return _to_plan(plan)
 
 
@@ -364,7 +354,16 @@ def work_goal_reason(request: HttpRequest, household_id: int, plan_id: int) -> H
 @case_worker_required
 def evaluate(request: HttpRequest, household_id: int, plan_id: int) -> HttpResponse:
     access, plan = _plan(request, household_id, plan_id)
-    form = EvaluationForm(request.POST or None, plan=plan, initial={"expected_version": plan.lock_version})
+    today = timezone.localdate()
+    form = EvaluationForm(
+        request.POST or None,
+        plan=plan,
+        initial={
+            "expected_version": plan.lock_version,
+            "evaluated_on": today,
+            "next_evaluation_date": today + datetime.timedelta(days=DEFAULT_EVALUATION_DAYS),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             next_plan = services.plan_evaluate(
@@ -372,11 +371,13 @@ def evaluate(request: HttpRequest, household_id: int, plan_id: int) -> HttpRespo
                 plan=plan,
                 expected_version=form.cleaned_data["expected_version"],
                 measurement_id=form.cleaned_data["measurement"],
-                outcomes=form.outcomes(),
+                outcomes=[services.OutcomeInput(*item) for item in form.outcomes()],
                 next_evaluation_date=form.cleaned_data["next_evaluation_date"],
+                evaluated_on=form.cleaned_data["evaluated_on"],
             )
         except ValidationError as error:
-            apply_service_errors(error, form)
+            for key, errors in error.error_dict.items() if hasattr(error, "error_dict") else [(None, [error])]:
+                form.add_error(form.field_of(key) if key else None, errors)
         else:
             messages.success(
                 request,

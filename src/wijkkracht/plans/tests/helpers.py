@@ -2,6 +2,7 @@ import datetime
 
 from django.utils import timezone
 
+from wijkkracht.diagnosis.rules import intake_gaps, is_adult
 from wijkkracht.diagnosis.tests.helpers import take
 from wijkkracht.households.models import HouseholdStatus
 from wijkkracht.plans import services
@@ -21,13 +22,44 @@ PROBLEMS = {
 }
 
 
-def household_with_diagnosis(world, scores=PROBLEMS):
-    world.household.status = HouseholdStatus.PLAN
-    world.household.save(update_fields=["status"])
-    return take(world, "integrale-nulmeting", scores)
+def _set_status(household, status):
+    """The lifecycle's own service lives above plans (casefile); these tests need only where it stands."""
+    household.status = status
+    household.save(update_fields=["status"])
+
+
+def complete_intake(world, scores=PROBLEMS, date=None, user=None):
+    """Take the household through its intake: the intake starts, the 0-meting (integrale nulmeting,
+    `scores`) is taken, and every adult gets work and the participation ladder scored (no problem there:
+    1 on the matrix, unpaid work on the ladder), so that `intake_gaps` is empty; the status moves on to
+    plan. Returns the 0-meting."""
+    household = world.household
+    household.refresh_from_db()
+    if household.status == HouseholdStatus.REGISTERED:
+        _set_status(household, HouseholdStatus.INTAKE)
+    baseline = take(world, "integrale-nulmeting", scores, date=date, user=user)
+    for person in household.members.all():
+        if is_adult(person, TODAY()):
+            take(world, "leefgebiedenmatrix", 1, person=person, date=date, user=user)
+            take(world, "participatieladder", 4, person=person, date=date, user=user)
+    assert not intake_gaps(household, TODAY())
+    if household.status == HouseholdStatus.INTAKE:
+        _set_status(household, HouseholdStatus.PLAN)
+    return baseline
+
+
+def household_with_diagnosis(world, scores=PROBLEMS, date=None):
+    """The household with its intake complete (see `complete_intake`); returns the 0-meting."""
+    return complete_intake(world, scores, date=date)
 
 
 def start_plan(world, **kwargs):
+    """Start the plan; a household without a completed measurement first completes its intake."""
+    from wijkkracht.diagnosis.models import Measurement
+
+    if not Measurement.objects.filter(household=world.household, status="complete").exists():
+        complete_intake(world)
+    world.household.refresh_from_db()
     return services.plan_start(
         access=world.access(),
         household=world.household,
@@ -37,12 +69,11 @@ def start_plan(world, **kwargs):
     )
 
 
-SERVICE_ARGUMENTS = ("access", "expected_version", "suggestion", "priority")
+SERVICE_ARGUMENTS = ("access", "suggestion", "priority")
 
 
 def add_goal(world, plan, **overrides):
-    """Add a goal; overrides are goal fields (GoalData) or service arguments (version, suggestion, …)."""
-    plan.refresh_from_db(fields=["lock_version"])
+    """Add a goal; overrides are goal fields (GoalData) or service arguments (suggestion, priority, …)."""
     fields = {
         "domain_code": "wonen",
         "client_words": "Rust in huis",
@@ -51,7 +82,17 @@ def add_goal(world, plan, **overrides):
         "owner": "Anna",
         "deadline": TODAY() + datetime.timedelta(days=30),
     } | {key: value for key, value in overrides.items() if key not in SERVICE_ARGUMENTS}
-    arguments = {"access": world.access(), "expected_version": plan.lock_version} | {
+    arguments = {"access": world.access()} | {
         key: value for key, value in overrides.items() if key in SERVICE_ARGUMENTS
     }
     return services.goal_add(plan=plan, data=services.GoalData(**fields), **arguments)
+
+
+def add_action(world, goal, **overrides):
+    fields = {
+        "description": "Bellen met de corporatie",
+        "owner_type": "partner",
+        "owner_name": "Woonstede",
+        "due_date": goal.deadline,
+    } | overrides
+    return services.action_add(access=world.access(), goal=goal, **fields)

@@ -9,7 +9,9 @@ from django.utils import timezone
 from wijkkracht.accounts.models import User
 from wijkkracht.common.tests.browser import assert_accessible, log_in
 from wijkkracht.diagnosis import services as diagnosis_services
+from wijkkracht.diagnosis.rules import is_adult
 from wijkkracht.households.models import Household
+from wijkkracht.instruments.registry import instrument_catalogue
 from wijkkracht.plans.models import Plan
 from wijkkracht.plans.tests.helpers import PROBLEMS
 from wijkkracht.privacy.access import AccessContext
@@ -29,19 +31,32 @@ def test_accept_a_suggestion_add_a_goal_with_two_actions_agree_and_print(page):
     assert household is not None
     ilse = User.objects.get(username="ilse")
     access = AccessContext(user=ilse, endpoint="test")
-    zero = diagnosis_services.measurement_start(
-        access=access,
-        household=household,
-        instrument_code="integrale-nulmeting",
-        date=timezone.localdate(),
-        scores={code: diagnosis_services.ScoreInput(value) for code, value in PROBLEMS.items()},
-    )
-    diagnosis_services.measurement_complete(access=access, measurement=zero)
+    # The intake, as far as the plan needs it: started, the 0-meting, work and the ladder for every adult.
+    Household.objects.filter(id=household.id).update(status="intake")
+    for code, person, scores in [
+        ("integrale-nulmeting", None, PROBLEMS),
+        *(
+            (instrument, person, {"participatie": 4} if instrument == "participatieladder" else None)
+            for person in household.members.all()
+            if is_adult(person, timezone.localdate())
+            for instrument in ("leefgebiedenmatrix", "participatieladder")
+        ),
+    ]:
+        definition = instrument_catalogue().get(code).parsed
+        values = scores or dict.fromkeys(definition.domain_codes, 1)
+        measurement = diagnosis_services.measurement_start(
+            access=access,
+            household=household,
+            instrument_code=code,
+            person_id=person.id if person else None,
+            date=timezone.localdate(),
+            scores={domain: diagnosis_services.ScoreInput(value) for domain, value in values.items()},
+        )
+        diagnosis_services.measurement_complete(access=access, measurement=measurement)
 
     log_in(page, "ilse", "wijkkracht-demo")
-    page.goto(f"/huishoudens/{household.id}/")
-    page.get_by_role("link", name="Plan", exact=True).click()
-    page.get_by_label("Startpunt (meting)").select_option(index=1)
+    page.goto(f"/huishoudens/{household.id}/plan/")
+    page.locator("#id_baseline").select_option(index=1)
     assert_accessible(page)
     page.get_by_role("button", name="Plan starten").click()
     page.get_by_text("Het plan is gestart.").wait_for()
@@ -55,20 +70,16 @@ def test_accept_a_suggestion_add_a_goal_with_two_actions_agree_and_print(page):
     page.get_by_text("Het doel is toegevoegd.").wait_for()
 
     for description, owner, extra in (
-        (
-            "Gesprek met de woningcorporatie",
-            "Partnerorganisatie",
-            ("Naam van persoon of organisatie (netwerk, partner, tweede lijn)", "Woonstede"),
-        ),
+        ("Gesprek met de woningcorporatie", "Partnerorganisatie", ("#id_owner_name", "Woonstede")),
         ("Huurbrieven verzamelen", "Klant", None),
     ):
         page.get_by_role("link", name="Actie toevoegen: Eerst een veilige, betaalbare woonplek regelen").click()
         page.get_by_label("Actie", exact=True).fill(description)
         page.get_by_label("Wie voert het uit").select_option(label=owner)
         if extra:
-            page.get_by_label(extra[0]).fill(extra[1])
+            page.locator(extra[0]).fill(extra[1])
         else:
-            page.get_by_label("Lid (als de klant het zelf doet)").select_option(index=1)
+            page.locator("#id_owner_person").select_option(index=1)
         assert_accessible(page)
         page.get_by_role("button", name="Opslaan").click()
         page.get_by_text("De actie is toegevoegd.").wait_for()
