@@ -22,6 +22,7 @@ from wijkkracht.diagnosis.models import (
     WorkScoreWaiver,
 )
 from wijkkracht.households.models import Household, Person
+from wijkkracht.households.services import refuse_if_closed, require_open_household
 from wijkkracht.instruments.registry import instrument_catalogue
 from wijkkracht.privacy.access import AccessContext, require_case_worker
 from wijkkracht.privacy.models import AccessAction
@@ -63,8 +64,7 @@ def measurement_start(
             errors.add("person", _("This instrument is scored per member: choose a member of this household."))
     elif person_id:
         errors.add("person", _("This instrument is scored for the whole household, not per member."))
-    if not household.is_open:
-        errors.add("household", _("This household is closed or handed over; no new measurements can be taken."))
+    refuse_if_closed(errors, household)
     with errors.field("date"):
         validate_not_future(date)
         validate_not_before(date, household.registered_on, what=_("the household's registration"))
@@ -187,6 +187,7 @@ def measurement_scores_save(
     version it was based on: one based on an older version (someone else saved meanwhile) is refused."""
     require_case_worker(access.user)
     errors = ErrorCollector()
+    refuse_if_closed(errors, measurement.household)
     if measurement.is_complete:
         errors.add("status", _("A complete measurement cannot be changed; take a new measurement instead."))
         errors.raise_if_any()
@@ -209,6 +210,7 @@ def measurement_complete(
     require_case_worker(access.user)
     if expected_version is None:
         expected_version = measurement.lock_version
+    require_open_household(measurement.household)
     if measurement.is_complete:
         raise ValidationError({"status": _("This measurement is already complete.")})
     definition = measurement.instrument.parsed
@@ -241,6 +243,7 @@ def measurement_complete(
 
 def work_score_waiver_record(*, access: AccessContext, person: Person, reason: str) -> WorkScoreWaiver:
     require_case_worker(access.user)
+    require_open_household(person.household)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason why work is not scored for this member.")})
     if len(reason) > 500:

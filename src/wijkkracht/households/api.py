@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -92,6 +93,14 @@ class MemberInputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(validators=[validate_birth_date])
     bsn = serializers.CharField(max_length=9, required=False, allow_blank=True, default="", validators=[validate_bsn])
     role = serializers.ChoiceField(choices=PersonRole.choices)
+    shared_custody = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only for role child: this child of separated parents also lives in another household (shared "
+        "custody), so its BSN may also be in that open household. The two records are linked and both contact "
+        "persons get a task. Without it, a BSN that is in another open household is refused (400 on bsn) and the "
+        "coordinators of both teams get a task to agree who continues.",
+    )
 
     def to_member(self, data: dict[str, Any]) -> services.MemberData:
         return services.MemberData(**data)
@@ -194,6 +203,9 @@ class StatusChangeInputSerializer(serializers.Serializer):
 
 class ContactPersonInputSerializer(serializers.Serializer):
     contact_person = SingleStaffMemberField()
+    reason = serializers.CharField(
+        max_length=services.REASON_MAX_LENGTH, help_text="Why the contact person changes; kept in the history."
+    )
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -221,16 +233,60 @@ class ContactSerializer(serializers.ModelSerializer):
 class ContactInputSerializer(serializers.Serializer):
     household = IdField()
     kind = serializers.ChoiceField(choices=ContactKind.choices)
-    date = serializers.DateField(validators=[validate_not_future])
-    duration_minutes = serializers.IntegerField(min_value=0, max_value=services.MAX_DURATION_MINUTES)
+    date = serializers.DateField(
+        help_text="A date in the future (at most a year ahead) plans an appointment; it counts as contact once "
+        "it has taken place. A no-show cannot lie in the future."
+    )
+    duration_minutes = serializers.IntegerField(
+        min_value=0,
+        max_value=services.MAX_DURATION_MINUTES,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Minutes (0–720): required for a contact that took place, optional for a planned appointment, "
+        "and must be left out (or null) for a no-show.",
+    )
     members = IdListField(required=False, default=list)
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class TaskSerializer(serializers.ModelSerializer):
+    household: serializers.PrimaryKeyRelatedField[Household] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Null for a team task (for instance: agree with another team)."
+    )
+    is_overdue = serializers.SerializerMethodField(help_text="Open and past its due date.")
+
     class Meta:
         model = Task
-        fields = ["id", "household", "title", "assigned_to", "due_date", "status", "source_contact", "done_at"]
+        fields = [
+            "id",
+            "household",
+            "team",
+            "title",
+            "assigned_to",
+            "due_date",
+            "status",
+            "is_overdue",
+            "source_contact",
+            "created_by",
+            "done_at",
+            "done_by",
+            "reason",
+        ]
+
+    def get_is_overdue(self, task: Task) -> bool:
+        return task.status == TaskStatus.OPEN and task.due_date < timezone.localdate()
+
+
+class TaskInputSerializer(serializers.Serializer):
+    household = IdField()
+    title = serializers.CharField(max_length=services.TITLE_MAX_LENGTH, help_text="What needs to be done.")
+    due_date = serializers.DateField(help_text="Today or later, at most a year ahead.")
+    assigned_to = IdField(help_text="A social worker or coordinator of the household's team.")
+
+
+class TaskCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=services.REASON_MAX_LENGTH, help_text="Why the task is cancelled.")
 
 
 class HouseholdQuerySerializer(serializers.Serializer):
@@ -239,8 +295,29 @@ class HouseholdQuerySerializer(serializers.Serializer):
     household = IdField(required=False, help_text="Only the records of this household.")
 
 
+class DateRangeQueryMixin(serializers.Serializer):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        date_from, date_to = attrs.get("date_from"), attrs.get("date_to")
+        if date_from is not None and date_to is not None and date_from > date_to:
+            raise serializers.ValidationError({"date_to": _("The end date cannot lie before the start date.")})
+        return attrs
+
+
+class ContactQuerySerializer(DateRangeQueryMixin, HouseholdQuerySerializer):
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text="Only contacts and appointments I logged or planned."
+    )
+    date_from = serializers.DateField(required=False, help_text="Only those on or after this date.")
+    date_to = serializers.DateField(
+        required=False, help_text="Only those on or before this date (a future date_to includes appointments)."
+    )
+
+
 class TaskQuerySerializer(HouseholdQuerySerializer):
     status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
+    mine = serializers.BooleanField(required=False, default=False, help_text="Only tasks assigned to me.")
+    overdue = serializers.BooleanField(required=False, default=False, help_text="Only open tasks past their due date.")
+    due_before = serializers.DateField(required=False, help_text="Only tasks due before this date.")
 
 
 class CaseFileViewSet(ApiGenericViewSet):
@@ -268,16 +345,18 @@ class CaseFileViewSet(ApiGenericViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
+        household_ids = {self.household_id_of(record) for record in page}
         access_log_record_many(
             access=self.access(),
-            household_ids=sorted({self.household_id_of(record) for record in page}),
+            household_ids=sorted(household_id for household_id in household_ids if household_id is not None),
             action=AccessAction.LIST,
             what=self.list_what,
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def household_id_of(self, record: Any) -> int:
-        return int(record.household_id)
+    def household_id_of(self, record: Any) -> int | None:
+        """The household a listed record is about; None for a team task, which names none."""
+        return None if record.household_id is None else int(record.household_id)
 
 
 class PersonViewSet(CaseFileViewSet, mixins.ListModelMixin):
@@ -334,14 +413,23 @@ class PersonViewSet(CaseFileViewSet, mixins.ListModelMixin):
 
 
 class ContactViewSet(CaseFileViewSet, mixins.ListModelMixin):
-    """Contacts with households; logging a no-show creates the follow-up task."""
+    """Contacts with households and planned appointments (a contact dated in the future); logging a no-show
+    creates the follow-up task."""
 
     model = Contact
     serializer_class = ContactSerializer
     list_what = "contacts (api)"
+    query_serializers = {"list": ContactQuerySerializer}
 
     def case_queryset(self) -> QuerySet[Contact]:
-        return selectors.contact_list_for_user(access=self.access(), household_id=self.household_filter())
+        query = self.query
+        return selectors.contact_list_for_user(
+            access=self.access(),
+            household_id=self.household_filter(),
+            worker=self.access().user if query.get("mine") else None,
+            date_from=query.get("date_from"),
+            date_to=query.get("date_to"),
+        )
 
     def retrieve(self, request: Request, pk: str) -> Response:
         contact = selectors.record_get_for_user(
@@ -364,7 +452,9 @@ class ContactViewSet(CaseFileViewSet, mixins.ListModelMixin):
 
 
 class TaskViewSet(CaseFileViewSet, mixins.ListModelMixin):
-    """Follow-up tasks, such as the visit after a no-show."""
+    """Tasks: follow-ups such as the visit after a no-show, tasks made by hand on a household, and team
+    tasks without a household (seen by the person they are for and the team's coordinators). Lists put
+    overdue tasks first, then order by due date."""
 
     model = Task
     serializer_class = TaskSerializer
@@ -372,9 +462,43 @@ class TaskViewSet(CaseFileViewSet, mixins.ListModelMixin):
     query_serializers = {"list": TaskQuerySerializer}
 
     def case_queryset(self) -> QuerySet[Task]:
+        query = self.query
         return selectors.task_list_for_user(
-            access=self.access(), household_id=self.household_filter(), status=self.query.get("status", "")
+            access=self.access(),
+            household_id=self.household_filter(),
+            status=query.get("status", ""),
+            mine=query.get("mine", False),
+            overdue=query.get("overdue", False),
+            due_before=query.get("due_before"),
         )
+
+    @extend_schema(request=TaskInputSerializer, responses={201: TaskSerializer})
+    def create(self, request: Request) -> Response:
+        """Make a task by hand on a household of your team."""
+        serializer = TaskInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        access = self.access()
+        household = selectors.household_get_for_update(access=access, household_id=data.pop("household"))
+        task = services.task_create(
+            access=access,
+            household=household,
+            title=data["title"],
+            due_date=data["due_date"],
+            assigned_to_id=data["assigned_to"],
+        )
+        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TaskCancelSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        """Cancel an open task, with the reason."""
+        access = self.access()
+        task = selectors.task_get_for_update(access=access, task_id=int(pk))
+        serializer = TaskCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.task_cancel(access=access, task=task, reason=serializer.validated_data["reason"])
+        return Response(TaskSerializer(task).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         task = selectors.record_get_for_user(

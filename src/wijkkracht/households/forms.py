@@ -2,16 +2,16 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wijkkracht.accounts.models import Role, User
-from wijkkracht.common.forms import DateInput
+from wijkkracht.common.forms import DateInput, required_when
 from wijkkracht.common.validation import (
     normalise_postcode,
     validate_birth_date,
     validate_bsn,
     validate_name,
-    validate_not_future,
 )
 from wijkkracht.households.models import (
     HOUSE_NUMBER_MAX,
@@ -101,6 +101,17 @@ class MemberForm(forms.Form):
     bsn = forms.CharField(label=_("BSN"), max_length=9, required=False, validators=[validate_bsn])
     # A blank first choice, so an untouched extra member form is recognised as empty.
     role = forms.ChoiceField(label=_("Role in household"), choices=[("", _("Choose…")), *PersonRole.choices])
+    shared_custody = required_when(
+        forms.BooleanField(
+            label=_("This child also lives in another household (shared custody)"),
+            required=False,
+            help_text=_(
+                "Tick this for a child of separated parents who lives in both households: then the BSN may also "
+                "be in that household. Both contact persons are told."
+            ),
+        ),
+        _("only for a child"),
+    )
 
     def to_member(self) -> MemberData:
         data = self.cleaned_data
@@ -110,6 +121,7 @@ class MemberForm(forms.Form):
             date_of_birth=data["date_of_birth"],
             bsn=data.get("bsn", ""),
             role=data["role"],
+            shared_custody=bool(data.get("shared_custody")),
         )
 
 
@@ -139,8 +151,15 @@ MemberFormSet = forms.formset_factory(
 
 class ContactForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[validate_not_future])
-    duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=0, max_value=720)
+    date = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        help_text=_("A date in the future plans an appointment; it counts as contact once it has taken place."),
+    )
+    duration_minutes = required_when(
+        forms.IntegerField(label=_("Duration in minutes"), min_value=0, max_value=720, required=False),
+        _("needed when the contact took place; not for a no-show or a planned appointment"),
+    )
     members = forms.MultipleChoiceField(
         label=_("Members involved"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -159,13 +178,54 @@ class ContactForm(forms.Form):
         members_field.choices = [(str(person.id), person.full_name) for person in household.members.all()]
 
 
+def _team_workers(team: Team) -> QuerySet[User]:
+    """Who a household's contact person or task can be: active social workers and coordinators of its team."""
+    return User.objects.filter(
+        memberships__team=team, is_active=True, role__in=[Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR]
+    ).order_by("first_name", "last_name", "id")
+
+
 class ContactPersonForm(forms.Form):
-    contact_person = forms.ModelChoiceField(queryset=User.objects.none(), label=_("New contact person"))
+    contact_person = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("New contact person"), empty_label=_("Choose a colleague…")
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: a new caseload division, or the household asked for it. At most 500 characters."),
+    )
 
     def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["contact_person"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(
-            memberships__team=household.team, is_active=True, role__in=[Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR]
-        )
+        workers = _team_workers(household.team)
+        if household.contact_person_id is not None:
+            workers = workers.exclude(id=household.contact_person_id)
+        field.queryset = workers
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        label=_("What needs to be done"), max_length=200, help_text=_("For example: call the landlord about the rent.")
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), help_text=_("Today or later."))
+    assigned_to = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("For"), empty_label=_("Choose a colleague…")
+    )
+
+    def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["assigned_to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = _team_workers(household.team)
+
+
+class TaskCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: no longer needed, the household arranged it themselves. At most 500 characters."),
+    )

@@ -88,7 +88,12 @@ class Household(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        indexes = [models.Index(fields=["team", "status"]), models.Index(fields=["contact_person", "status"])]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["contact_person", "status"]),
+            # The caseload's search by postcode (exact, or its four digits as a range): casefile.caseload.
+            models.Index(fields=["postcode"], name="household_postcode_search"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status__in=OPEN_STATUSES) | Q(contact_person__isnull=False),
@@ -166,6 +171,8 @@ class Person(models.Model):
         ordering = ["date_of_birth", "id"]
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
+        # The caseload's search by BSN (exact): casefile.caseload.
+        indexes = [models.Index(fields=["bsn"], name="person_bsn_search")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(bsn="") | Q(bsn__regex=BSN_REGEX),
@@ -330,6 +337,10 @@ class Task(models.Model):
     )
     #: Why a task was cancelled (or a note on how it was completed when the household closed).
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    #: For tasks the system makes once per situation (two teams that know the same person): a keyed hash of
+    #: that situation, never the data itself, so a second refusal does not make a second pair of tasks
+    #: while the first is open. Empty for every other task.
+    dedupe_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -350,6 +361,11 @@ class Task(models.Model):
                 condition=Q(status__in=TaskStatus.values),
                 name="task_status_known",
                 violation_error_message=_("Unknown status."),
+            ),
+            models.UniqueConstraint(
+                fields=["team", "dedupe_key"],
+                condition=Q(status=TaskStatus.OPEN) & ~Q(dedupe_key=""),
+                name="task_open_dedupe_key_once_per_team",
             ),
         ]
 
@@ -376,3 +392,30 @@ class ContactPersonChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_user} → {self.to_user}"
+
+
+class SharedCustodyLink(models.Model):
+    """A child of separated parents who lives in two households (co-ouderschap): the one exception to "one
+    BSN, one open household". The worker who registered the child in the second household stated it; both
+    households show the link."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="custody_links")
+    other_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="custody_links_from")
+    stated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    stated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stated_at", "id"]
+        verbose_name = _("shared custody link")
+        verbose_name_plural = _("shared custody links")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other_person"], name="custody_link_once"),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("other_person")),
+                name="custody_link_two_people",
+                violation_error_message=_("A shared custody link connects two different records."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ↔ {self.other_person}"

@@ -9,13 +9,30 @@ writes the `refused` row. `privacy/tests/test_every_case_url_is_logged.py` walks
 import datetime
 from typing import TypeVar
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wijkkracht.households.models import Contact, Household, Person, Task, TaskStatus
-from wijkkracht.privacy.access import AccessContext, visible_households
+from wijkkracht.accounts.models import User
+from wijkkracht.households.models import (
+    Contact,
+    ContactKind,
+    ContactPersonChange,
+    Household,
+    Person,
+    SharedCustodyLink,
+    Task,
+    TaskStatus,
+)
+from wijkkracht.privacy.access import (
+    AccessContext,
+    can_work_with_cases,
+    coordinated_teams_of,
+    teams_of,
+    visible_households,
+)
 from wijkkracht.privacy.services import access_log_read, access_note_refusal
 
 
@@ -24,10 +41,22 @@ def _count_subquery(queryset: QuerySet[Task]) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
+def contacts_that_happened(today: datetime.date) -> Q:
+    """A contact counts as contact once it took place: not a no-show (nobody was there), and not an
+    appointment still to come."""
+    return ~Q(kind=ContactKind.NO_SHOW) & Q(date__lte=today)
+
+
 def with_household_figures(queryset: QuerySet[Household], today: datetime.date) -> QuerySet[Household]:
-    """Last contact, task and member counts as subqueries: one query per page, whatever the data size."""
+    """Last contact, task and member counts as subqueries: one query per page, whatever the data size.
+    The last contact is the last one that happened: a no-show or a planned appointment resets neither "days
+    since last contact" nor the on-schedule signal."""
     open_tasks = Task.objects.filter(household=OuterRef("pk"), status=TaskStatus.OPEN)
-    last_contact = Contact.objects.filter(household=OuterRef("pk")).order_by("-date").values("date")[:1]
+    last_contact = (
+        Contact.objects.filter(contacts_that_happened(today), household=OuterRef("pk"))
+        .order_by("-date")
+        .values("date")[:1]
+    )
     members = Person.objects.filter(household=OuterRef("pk")).values("household").annotate(c=Count("id")).values("c")
     return queryset.select_related("team", "wijk", "contact_person").annotate(
         last_contact_date=Subquery(last_contact),
@@ -82,16 +111,26 @@ def person_get_for_update(*, access: AccessContext, household_id: int, person_id
     return person
 
 
-def task_get_for_update(*, access: AccessContext, task_id: int) -> Task:
-    task = (
-        Task.objects.select_related("household")
-        .filter(id=task_id, household__in=visible_households(access.user))
-        .first()
+def _visible_tasks(user: User) -> QuerySet[Task]:
+    """The tasks a user may see: those of the households they may see, and their teams' tasks without a
+    household (for instance: agree with another team who continues) when assigned to them or when they
+    coordinate that team. Nothing for roles without case access."""
+    if not can_work_with_cases(user):
+        return Task.objects.none()
+    team_task = Q(household__isnull=True, team__in=teams_of(user)) & (
+        Q(assigned_to=user) | Q(team__in=coordinated_teams_of(user))
     )
+    return Task.objects.filter(Q(household__in=visible_households(user)) | team_task)
+
+
+def task_get_for_update(*, access: AccessContext, task_id: int) -> Task:
+    """One task the user may see, or 404; a view row for its household on GET (a team task names none)."""
+    task = _visible_tasks(access.user).select_related("household", "assigned_to", "team").filter(id=task_id).first()
     if task is None:
         access_note_refusal(access=access, kind="task", record_id=task_id)
         raise Http404(_("Task not found."))
-    access_log_read(access=access, household_id=task.household_id, what="task")
+    if task.household_id is not None:
+        access_log_read(access=access, household_id=task.household_id, what="task")
     return task
 
 
@@ -100,23 +139,104 @@ def person_list_for_user(*, access: AccessContext, household_id: int | None = No
     return queryset.filter(household_id=household_id) if household_id else queryset
 
 
-def contact_list_for_user(*, access: AccessContext, household_id: int | None = None) -> QuerySet[Contact]:
+def contact_list_for_user(
+    *,
+    access: AccessContext,
+    household_id: int | None = None,
+    worker: User | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Contact]:
+    """Contacts and appointments of the households the user may see, newest first; optionally of one
+    household, of one worker, and from/to a date (both inclusive)."""
     queryset = (
         Contact.objects.filter(household__in=visible_households(access.user))
         .select_related("worker")
         .prefetch_related("members")
         .order_by("-date", "-id")
     )
-    return queryset.filter(household_id=household_id) if household_id else queryset
+    if household_id:
+        queryset = queryset.filter(household_id=household_id)
+    if worker is not None:
+        queryset = queryset.filter(worker=worker)
+    if date_from is not None:
+        queryset = queryset.filter(date__gte=date_from)
+    if date_to is not None:
+        queryset = queryset.filter(date__lte=date_to)
+    return queryset
 
 
-def task_list_for_user(*, access: AccessContext, household_id: int | None = None, status: str = "") -> QuerySet[Task]:
-    queryset = Task.objects.filter(household__in=visible_households(access.user)).select_related("assigned_to")
+def appointment_list_for_user(
+    *, access: AccessContext, worker: User, date_from: datetime.date, date_to: datetime.date
+) -> QuerySet[Contact]:
+    """The planned appointments of `worker` (contacts dated today or later) between two dates (inclusive)
+    in the households the user may see, earliest first, with their household. Not access-logged: the page
+    that shows them logs one `list` row per household shown (`privacy.services.access_log_record_many`)."""
+    today = timezone.localdate()
+    return (
+        contact_list_for_user(access=access, worker=worker, date_from=max(date_from, today), date_to=date_to)
+        .exclude(kind=ContactKind.NO_SHOW)
+        .select_related("household")
+        .order_by("date", "id")
+    )
+
+
+def task_list_for_user(
+    *,
+    access: AccessContext,
+    household_id: int | None = None,
+    status: str = "",
+    mine: bool = False,
+    overdue: bool = False,
+    due_before: datetime.date | None = None,
+) -> QuerySet[Task]:
+    """The tasks the user may see (see `_visible_tasks`: also their teams' tasks without a household),
+    overdue ones first, then by due date. `mine`: assigned to the user; `overdue`: open and past their due
+    date; `due_before`: due before that date. Not access-logged: a page or API list logs what it shows."""
+    today = timezone.localdate()
+    queryset = _visible_tasks(access.user).select_related("assigned_to", "household", "team")
     if household_id:
         queryset = queryset.filter(household_id=household_id)
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.order_by("due_date", "id")
+    if mine:
+        queryset = queryset.filter(assigned_to=access.user)
+    if overdue:
+        queryset = queryset.filter(status=TaskStatus.OPEN, due_date__lt=today)
+    if due_before is not None:
+        queryset = queryset.filter(due_date__lt=due_before)
+    overdue_first = Case(
+        When(status=TaskStatus.OPEN, due_date__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return queryset.annotate(overdue_rank=overdue_first).order_by("overdue_rank", "due_date", "id")
+
+
+def contact_person_history(household: Household) -> QuerySet[ContactPersonChange]:
+    """The household's changes of contact person (from whom to whom, why, by whom, when), oldest first.
+    For the case-file page, which has already checked access and logged the read."""
+    return ContactPersonChange.objects.filter(household=household).select_related("from_user", "to_user", "changed_by")
+
+
+def shared_custody_links(household: Household) -> list[SharedCustodyLink]:
+    """The shared-custody links of the household's members, each turned so that `person` is the member of
+    this household and `other_person` the record in the other household (with its team and contact person).
+    For the case-file page, which has already checked access and logged the read: the other household is
+    shown by its team and contact person only."""
+    links = SharedCustodyLink.objects.filter(
+        Q(person__household=household) | Q(other_person__household=household)
+    ).select_related(
+        "person__household__team",
+        "person__household__contact_person",
+        "other_person__household__team",
+        "other_person__household__contact_person",
+        "stated_by",
+    )
+    turned = []
+    for link in links:
+        if link.person.household_id != household.id:
+            link.person, link.other_person = link.other_person, link.person
+        turned.append(link)
+    return turned
 
 
 RecordT = TypeVar("RecordT", Person, Contact, Task)
@@ -130,5 +250,6 @@ def record_get_for_user(queryset: QuerySet[RecordT], *, access: AccessContext, r
         kind = queryset.model._meta.model_name or what
         access_note_refusal(access=access, kind=kind, record_id=record_id, person_id=person_id)
         raise Http404(_("Not found."))
-    access_log_read(access=access, household_id=record.household_id, what=what, person_id=person_id)
+    if record.household_id is not None:  # a team task names no household: no case data to log
+        access_log_read(access=access, household_id=record.household_id, what=what, person_id=person_id)
     return record

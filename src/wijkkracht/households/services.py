@@ -2,14 +2,20 @@
 together with its access-log row."""
 
 import datetime
-from collections.abc import Sequence
-from dataclasses import dataclass
+import hashlib
+import hmac
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wijkkracht.accounts.models import Role, User
 from wijkkracht.common.dates import add_working_days
@@ -28,14 +34,17 @@ from wijkkracht.households.models import (
     HOUSE_NUMBER_MAX,
     MEMBERS_MAX,
     NOTE_MAX_LENGTH,
+    OPEN_STATUSES,
     Contact,
     ContactKind,
+    ContactPersonChange,
     DetailChange,
     Household,
     HouseholdStatus,
     IntakeChannel,
     Person,
     PersonRole,
+    SharedCustodyLink,
     StatusChange,
     Task,
     TaskStatus,
@@ -46,6 +55,14 @@ from wijkkracht.privacy.services import access_log_record
 from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
 
 MAX_DURATION_MINUTES = 720
+#: How far ahead an appointment (a contact dated in the future) or a task's due date may lie.
+MAX_DAYS_AHEAD = 366
+TITLE_MAX_LENGTH = 200
+REASON_MAX_LENGTH = 500
+#: Working days the coordinators get to agree who continues with a person known to two households.
+COORDINATION_WORKING_DAYS = 3
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,27 @@ class MemberData:
     date_of_birth: datetime.date
     role: str
     bsn: str = ""
+    #: The worker states that this child of separated parents also lives in another household
+    #: (co-ouderschap): the one case in which a BSN may be in two open households.
+    shared_custody: bool = False
+
+
+def closed_household_message() -> str:
+    return _("This household is closed or handed over, so its case file can only be read; a coordinator can reopen it.")
+
+
+def refuse_if_closed(errors: ErrorCollector, household: Household) -> None:
+    """Every write to a case file refuses a household that is no longer open (closed or handed over). Other
+    apps (diagnosis, plans) call this too, so the message is the same everywhere."""
+    if not household.is_open:
+        errors.add("household", closed_household_message())
+
+
+def require_open_household(household: Household) -> None:
+    """`refuse_if_closed` for a service that has nothing else to check first."""
+    errors = ErrorCollector()
+    refuse_if_closed(errors, household)
+    errors.raise_if_any()
 
 
 def _validate_name(errors: ErrorCollector, field: str, value: str, blank_message: str = "") -> None:
@@ -75,6 +113,263 @@ def _validate_member(errors: ErrorCollector, prefix: str, member: MemberData) ->
         validate_bsn(member.bsn)
     if member.role not in PersonRole.values:
         errors.add(f"{prefix}role", _("Choose a role in the household."))
+    if member.shared_custody and member.role != PersonRole.CHILD:
+        errors.add(
+            f"{prefix}shared_custody",
+            _("Only a child can live in two households (shared custody): choose the role child or clear this."),
+        )
+
+
+# --- one person, one open household ------------------------------------------------------------------
+
+
+@dataclass
+class _KnownElsewhere:
+    """A member being registered whose BSN is in another open household (or several)."""
+
+    path: str  # where the refusal goes: "members.1.bsn", or "bsn"
+    index: int  # the member's position among those being written
+    member: MemberData
+    existing: list[Person] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        """Shared custody of a child is the one exception, stated by the worker."""
+        return self.member.shared_custody and self.member.role == PersonRole.CHILD
+
+    def message(self) -> str:
+        teams = sorted({person.household.team.name for person in self.existing})
+        return ngettext(
+            "This person is already known to team %(teams)s; the coordinators of both teams get a task to agree "
+            "who continues.",
+            "This person is already known to the teams %(teams)s; the coordinators of these teams get a task to "
+            "agree who continues.",
+            len(teams),
+        ) % {"teams": ", ".join(teams)}
+
+
+class _RefusedKnownElsewhere(Exception):
+    def __init__(self, items: list[_KnownElsewhere]) -> None:
+        super().__init__("known elsewhere")
+        self.items = items
+
+
+def _known_elsewhere(entries: Sequence[tuple[str, MemberData]], *, household_id: int | None) -> list[_KnownElsewhere]:
+    """The members whose BSN is in an open household other than `household_id`: all households of the
+    municipality, not only those the user may see (nothing of them is shown but the team's name)."""
+    bsns = {member.bsn for _path, member in entries if member.bsn}
+    if not bsns:
+        return []
+    existing = (
+        Person.objects.filter(bsn__in=bsns, household__status__in=OPEN_STATUSES)
+        .select_related("household__team", "household__contact_person")
+        .order_by("household_id", "id")
+    )
+    if household_id is not None:
+        existing = existing.exclude(household_id=household_id)
+    by_bsn: dict[str, list[Person]] = {}
+    for person in existing:
+        by_bsn.setdefault(person.bsn, []).append(person)
+    return [
+        _KnownElsewhere(path=path, index=index, member=member, existing=by_bsn[member.bsn])
+        for index, (path, member) in enumerate(entries)
+        if member.bsn in by_bsn
+    ]
+
+
+def _refuse_known_elsewhere(
+    errors: ErrorCollector, entries: Sequence[tuple[str, MemberData]], *, household_id: int | None
+) -> list[_KnownElsewhere]:
+    """Add the refusal to every member known in another open household (unless shared custody is stated);
+    returns the refused ones, for whom the coordinators are told."""
+    refused = [item for item in _known_elsewhere(entries, household_id=household_id) if not item.allowed]
+    for item in refused:
+        errors.add(item.path, item.message())
+    return refused
+
+
+def _dedupe_key(*parts: object) -> str:
+    """A keyed hash of a situation (never the BSN itself), so a repeated refusal finds the open tasks."""
+    message = ":".join(str(part) for part in parts).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _coordinator_of(team: Team) -> User | None:
+    return (
+        User.objects.filter(memberships__team=team, role=Role.TEAM_COORDINATOR, is_active=True).order_by("id").first()
+    )
+
+
+def _task_once(*, dedupe_key: str, team: Team, **fields: object) -> Task | None:
+    """Create a system task unless an open one with the same key exists for that team."""
+    if Task.objects.filter(team=team, dedupe_key=dedupe_key, status=TaskStatus.OPEN).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return Task.objects.create(team=team, dedupe_key=dedupe_key, **fields)
+    except IntegrityError:  # made at the same moment by a parallel refusal
+        return None
+
+
+def _notify_known_elsewhere(access: AccessContext, team: Team, refused: list[_KnownElsewhere]) -> None:
+    """In a transaction of its own, committed although the registration is refused: both teams'
+    coordinators get a task to agree who continues (once per person and pair of teams while open), and the
+    existing household's access log records what was disclosed to whom. The requesting team's task names
+    only what its worker typed, never the other household."""
+    today = timezone.localdate()
+    due = add_working_days(today, COORDINATION_WORKING_DAYS)
+    with transaction.atomic():
+        for item in refused:
+            typed_name = f"{item.member.first_name.strip()} {item.member.last_name.strip()}".strip()
+            for existing in item.existing:
+                other_team = existing.household.team
+                key = _dedupe_key("known-elsewhere", item.member.bsn, team.id, other_team.id)
+                _task_once(
+                    dedupe_key=f"{key[:60]}:ask",
+                    team=team,
+                    household=None,
+                    assigned_to=_coordinator_of(team) or access.user,
+                    created_by=access.user,
+                    title=(
+                        _("%(name)s is already known to team %(team)s: agree with that team who continues")
+                        % {"name": typed_name, "team": other_team.name}
+                    )[:TITLE_MAX_LENGTH],
+                    due_date=due,
+                )
+                _task_once(
+                    dedupe_key=f"{key[:60]}:has",
+                    team=other_team,
+                    household=existing.household,
+                    assigned_to=_coordinator_of(other_team) or existing.household.contact_person or access.user,
+                    created_by=access.user,
+                    title=(
+                        _("Team %(team)s also wants to register %(name)s: agree with that team who continues")
+                        % {"team": team.name, "name": existing.full_name}
+                    )[:TITLE_MAX_LENGTH],
+                    due_date=due,
+                )
+                access_log_record(
+                    access=access,
+                    household_id=existing.household_id,
+                    person_id=existing.id,
+                    action=AccessAction.EXPORT,
+                    what=f"disclosed to team {team.name}: member known to team {other_team.name} (same BSN)",
+                )
+
+
+def _link_shared_custody(access: AccessContext, person: Person, item: _KnownElsewhere) -> None:
+    """Inside the caller's transaction: link the child to its record in the other household(s) and tell
+    both contact persons."""
+    household = person.household
+    due = add_working_days(timezone.localdate(), COORDINATION_WORKING_DAYS)
+    for existing in item.existing:
+        other = existing.household
+        SharedCustodyLink.objects.get_or_create(
+            person=person, other_person=existing, defaults={"stated_by": access.user}
+        )
+        if household.contact_person_id is not None:
+            Task.objects.create(
+                household=household,
+                team_id=household.team_id,
+                assigned_to_id=household.contact_person_id,
+                created_by=access.user,
+                title=(
+                    _(
+                        "%(name)s also lives in a household of team %(team)s (shared custody): agree with its "
+                        "contact person %(contact)s how you work together"
+                    )
+                    % {"name": person.full_name, "team": other.team.name, "contact": other.contact_person}
+                )[:TITLE_MAX_LENGTH],
+                due_date=due,
+            )
+        if other.contact_person_id is not None:
+            Task.objects.create(
+                household=other,
+                team_id=other.team_id,
+                assigned_to_id=other.contact_person_id,
+                created_by=access.user,
+                title=(
+                    _(
+                        "%(name)s also lives in a household of team %(team)s (shared custody): agree with its "
+                        "contact person %(contact)s how you work together"
+                    )
+                    % {"name": existing.full_name, "team": household.team.name, "contact": household.contact_person}
+                )[:TITLE_MAX_LENGTH],
+                due_date=due,
+            )
+        access_log_record(
+            access=access,
+            household_id=other.id,
+            person_id=existing.id,
+            action=AccessAction.EXPORT,
+            what=f"shared custody link stated by team {household.team.name}",
+        )
+
+
+def _lock_bsn_register() -> None:
+    """Serialise the check "is this BSN in another open household?" with the write that follows, against a
+    parallel registration of the same person: every such write locks the municipality's row first."""
+    municipality_id = Municipality.current().id
+    list(Municipality.objects.select_for_update().filter(id=municipality_id).values_list("id", flat=True))
+
+
+def _write_checking_bsns(
+    access: AccessContext,
+    *,
+    team: Team,
+    entries: Sequence[tuple[str, MemberData]],
+    household_id: int | None,
+    write: Callable[[list[_KnownElsewhere]], T],
+) -> T:
+    """Run `write` in one transaction that holds the lock and checks the BSNs again (a parallel
+    registration may have committed since validation); a refusal found here is told like the others."""
+    try:
+        with transaction.atomic():
+            if any(member.bsn for _path, member in entries):
+                _lock_bsn_register()
+            found = _known_elsewhere(entries, household_id=household_id)
+            refused = [item for item in found if not item.allowed]
+            if refused:
+                raise _RefusedKnownElsewhere(refused)
+            return write(found)
+    except _RefusedKnownElsewhere as refusal:
+        _notify_known_elsewhere(access, team, refusal.items)
+        errors = ErrorCollector()
+        for item in refusal.items:
+            errors.add(item.path, item.message())
+        errors.raise_if_any()
+        raise
+
+
+def reopen_conflicts(*, household: Household) -> list[str]:
+    """Before a closed household is reopened: its members whose BSN is meanwhile in another open household
+    (the one-household rule; a stated shared custody of a child still counts as allowed), as messages that
+    name only the other team. The caller holds `lock_bsn_register()` in its transaction."""
+    entries = [
+        (
+            "non_field_errors",
+            MemberData(
+                person.first_name,
+                person.last_name,
+                person.date_of_birth,
+                person.role,
+                person.bsn,
+                shared_custody=SharedCustodyLink.objects.filter(Q(person=person) | Q(other_person=person)).exists(),
+            ),
+        )
+        for person in household.members.exclude(bsn="")
+    ]
+    return [
+        _("%(name)s: %(message)s")
+        % {"name": f"{item.member.first_name} {item.member.last_name}", "message": item.message()}
+        for item in _known_elsewhere(entries, household_id=household.id)
+        if not item.allowed
+    ]
+
+
+def lock_bsn_register() -> None:
+    """Public form of the lock every write that may put a BSN in an open household takes first."""
+    _lock_bsn_register()
 
 
 def _is_eligible_contact_person(user: User, team: Team) -> bool:
@@ -150,10 +445,15 @@ def household_register(
         if member.bsn and member.bsn in seen_bsns:
             errors.add(f"members.{index}.bsn", _("This BSN has already been given for another member."))
         seen_bsns.add(member.bsn)
+    entries = [(f"members.{index}.bsn", member) for index, member in enumerate(members)]
+    if team is not None:
+        refused = _refuse_known_elsewhere(errors, entries, household_id=None)
+        if refused:
+            _notify_known_elsewhere(access, team, refused)
     errors.raise_if_any()
     assert team is not None and wijk is not None
 
-    with transaction.atomic():
+    def write(found: list[_KnownElsewhere]) -> Household:
         household = Household.objects.create(
             name=name.strip(),
             postcode=normalised_postcode,
@@ -169,19 +469,17 @@ def household_register(
             status_since=registered_on,
             registered_on=registered_on,
         )
-        Person.objects.bulk_create(
-            [
-                Person(
-                    household=household,
-                    first_name=member.first_name.strip(),
-                    last_name=member.last_name.strip(),
-                    date_of_birth=member.date_of_birth,
-                    bsn=member.bsn,
-                    role=member.role,
-                )
-                for member in members
-            ]
-        )
+        persons = [
+            Person.objects.create(
+                household=household,
+                first_name=member.first_name.strip(),
+                last_name=member.last_name.strip(),
+                date_of_birth=member.date_of_birth,
+                bsn=member.bsn,
+                role=member.role,
+            )
+            for member in members
+        ]
         StatusChange.objects.create(
             household=household,
             from_status="",
@@ -196,7 +494,11 @@ def household_register(
             action=AccessAction.CREATE,
             what=f"household with {len(members)} members",
         )
-    return household
+        for item in found:
+            _link_shared_custody(access, persons[item.index], item)
+        return household
+
+    return _write_checking_bsns(access, team=team, entries=entries, household_id=None, write=write)
 
 
 def _changed_fields(record: models.Model, values: dict[str, object]) -> list[str]:
@@ -277,6 +579,7 @@ def household_address_update(
     names the version it was based on: a stale one is refused with what changed meanwhile."""
     require_case_worker(access.user)
     errors = ErrorCollector()
+    refuse_if_closed(errors, household)
     normalised_postcode, wijk = _validate_address(
         errors,
         name=name,
@@ -356,10 +659,17 @@ def person_update(*, access: AccessContext, person: Person, expected_version: in
     """Correct a member's details, with the same checks as registering them and the same lock as the
     household's address."""
     require_case_worker(access.user)
+    household = person.household
     errors = ErrorCollector()
+    refuse_if_closed(errors, household)
     _validate_member(errors, "", member)
-    if member.bsn and person.household.members.filter(bsn=member.bsn).exclude(id=person.id).exists():
+    if member.bsn and household.members.filter(bsn=member.bsn).exclude(id=person.id).exists():
         errors.add("bsn", _("This BSN is already registered in this household."))
+    # Only a BSN that changes is checked against other households: one already linked stays as it is.
+    entries = [("bsn", member)] if member.bsn and member.bsn != person.bsn else []
+    refused = _refuse_known_elsewhere(errors, entries, household_id=household.id)
+    if refused:
+        _notify_known_elsewhere(access, household.team, refused)
     errors.raise_if_any()
     values: dict[str, object] = {
         "first_name": member.first_name.strip(),
@@ -368,24 +678,37 @@ def person_update(*, access: AccessContext, person: Person, expected_version: in
         "bsn": member.bsn,
         "role": member.role,
     }
-    with transaction.atomic():
+
+    def write(found: list[_KnownElsewhere]) -> Person:
         changed = _changed_fields(person, values)
         _move_version(access, person, expected_version=expected_version, changed=changed)
-        for field, value in values.items():
-            setattr(person, field, value)
+        for name, value in values.items():
+            setattr(person, name, value)
         person.save(update_fields=list(values))
         access_log_record(access=access, household_id=person.household_id, action=AccessAction.UPDATE, what="member")
-    return person
+        for item in found:
+            _link_shared_custody(access, person, item)
+        return person
+
+    return _write_checking_bsns(access, team=household.team, entries=entries, household_id=household.id, write=write)
 
 
 def household_member_add(*, access: AccessContext, household: Household, member: MemberData) -> Person:
+    """Add a member; a BSN already in another open household is refused (unless shared custody of a child
+    is stated), and the coordinators of both teams are told."""
     require_case_worker(access.user)
     errors = ErrorCollector()
+    refuse_if_closed(errors, household)
     _validate_member(errors, "", member)
     if member.bsn and household.members.filter(bsn=member.bsn).exists():
         errors.add("bsn", _("This BSN is already registered in this household."))
+    entries = [("bsn", member)]
+    refused = _refuse_known_elsewhere(errors, entries, household_id=household.id)
+    if refused:
+        _notify_known_elsewhere(access, household.team, refused)
     errors.raise_if_any()
-    with transaction.atomic():
+
+    def write(found: list[_KnownElsewhere]) -> Person:
         person = Person.objects.create(
             household=household,
             first_name=member.first_name.strip(),
@@ -395,18 +718,24 @@ def household_member_add(*, access: AccessContext, household: Household, member:
             role=member.role,
         )
         access_log_record(access=access, household_id=household.id, action=AccessAction.CREATE, what="member")
-    return person
+        for item in found:
+            _link_shared_custody(access, person, item)
+        return person
+
+    return _write_checking_bsns(access, team=household.team, entries=entries, household_id=household.id, write=write)
 
 
 def household_contact_person_assign(
-    *, access: AccessContext, household: Household, contact_person_id: int
+    *, access: AccessContext, household: Household, contact_person_id: int, reason: str = ""
 ) -> Household:
-    """The coordinator names the one contact person; the whole team stays responsible."""
+    """The coordinator names the one contact person, with the reason; the change is recorded (who, when,
+    from whom to whom, why) and the previous contact person's open tasks move along. The whole team stays
+    responsible. The reason is required: without one the change is refused."""
     errors = ErrorCollector()
     if household.team not in coordinated_teams_of(access.user):
         errors.add("contact_person", _("Only the coordinator of the household's team can reassign the contact person."))
     elif not household.is_open:
-        errors.add("contact_person", _("A closed or handed-over household has no contact person to reassign."))
+        errors.add("household", closed_household_message())
     else:
         candidate = User.objects.filter(id=contact_person_id).first()
         if candidate is None or not _is_eligible_contact_person(candidate, household.team):
@@ -414,6 +743,9 @@ def household_contact_person_assign(
                 "contact_person",
                 _("The contact person must be a social worker or coordinator of the household's team."),
             )
+        elif candidate.id == household.contact_person_id:
+            errors.add("contact_person", _("%(name)s is already the contact person.") % {"name": candidate})
+    _validate_reason(errors, "reason", reason, _("Give the reason for the change of contact person."))
     errors.raise_if_any()
     with transaction.atomic():
         previous = household.contact_person_id
@@ -422,10 +754,28 @@ def household_contact_person_assign(
         Task.objects.filter(household=household, status=TaskStatus.OPEN, assigned_to_id=previous).update(
             assigned_to_id=contact_person_id
         )
+        ContactPersonChange.objects.create(
+            household=household,
+            from_user_id=previous,
+            to_user_id=contact_person_id,
+            reason=reason.strip(),
+            changed_by=access.user,
+        )
         access_log_record(
             access=access, household_id=household.id, action=AccessAction.UPDATE, what="contact person reassigned"
         )
     return household
+
+
+def _validate_reason(errors: ErrorCollector, name: str, reason: str, blank_message: str) -> None:
+    if not reason.strip():
+        errors.add(name, blank_message)
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors.add(
+            name,
+            _("The reason has at most %(max)d characters (now %(length)d).")
+            % {"max": REASON_MAX_LENGTH, "length": len(reason)},
+        )
 
 
 def contact_log(
@@ -434,22 +784,41 @@ def contact_log(
     household: Household,
     kind: str,
     date: datetime.date,
-    duration_minutes: int,
+    duration_minutes: int | None = None,
     member_ids: Sequence[int] = (),
     note: str = "",
 ) -> Contact:
-    """Log a contact. A no-show creates a follow-up for the contact person within the municipality's
-    norm of working days, so the team stays close ("dicht erop zitten")."""
+    """Log a contact, or plan an appointment (a contact dated in the future, at most a year ahead; it
+    counts as contact only once its day has come). A contact that took place has a duration; a no-show has
+    none (nobody was there), cannot lie in the future, and creates a follow-up for the contact person within
+    the municipality's norm of working days, so the team stays close ("dicht erop zitten")."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    if not household.is_open:
-        errors.add("household", _("This household is closed or handed over; no new contacts can be logged."))
+    refuse_if_closed(errors, household)
+    today = timezone.localdate()
     if kind not in ContactKind.values:
         errors.add("kind", _("Choose the kind of contact."))
     with errors.field("date"):
-        validate_not_future(date)
         validate_not_before(date, household.registered_on, what=_("the household's registration"))
-    if not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
+    latest = today + datetime.timedelta(days=MAX_DAYS_AHEAD)
+    if date > latest:
+        errors.add(
+            "date",
+            _("An appointment can be planned at most a year ahead, until %(date)s.")
+            % {"date": date_format(latest, "j F Y")},
+        )
+    planned = date > today
+    if kind == ContactKind.NO_SHOW:
+        if planned:
+            errors.add("date", _("A no-show cannot lie in the future: log it on or after the day of the appointment."))
+        if duration_minutes is not None:
+            errors.add(
+                "duration_minutes",
+                _("A no-show has no duration: nobody was there to talk to. Leave the duration empty."),
+            )
+    elif duration_minutes is None and not planned:
+        errors.add("duration_minutes", _("Give the duration of the contact in minutes (0 to 720)."))
+    if duration_minutes is not None and not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
         errors.add("duration_minutes", _("The duration is between 0 and 720 minutes."))
     if len(note) > NOTE_MAX_LENGTH:
         errors.add(
@@ -467,7 +836,7 @@ def contact_log(
             household=household,
             kind=kind,
             date=date,
-            duration_minutes=None if kind == ContactKind.NO_SHOW else duration_minutes,
+            duration_minutes=duration_minutes,
             worker=access.user,
             note=note.strip(),
         )
@@ -483,11 +852,57 @@ def contact_log(
                 % {"date": date_format(date, "j F Y")},
                 due_date=add_working_days(date, municipality.no_show_follow_up_working_days),
                 source_contact=contact,
+                created_by=access.user,
             )
         access_log_record(
-            access=access, household_id=household.id, action=AccessAction.CREATE, what=f"contact ({kind})"
+            access=access,
+            household_id=household.id,
+            action=AccessAction.CREATE,
+            what=f"appointment ({kind})" if planned else f"contact ({kind})",
         )
     return contact
+
+
+def task_create(
+    *,
+    access: AccessContext,
+    household: Household,
+    title: str,
+    due_date: datetime.date,
+    assigned_to_id: int,
+) -> Task:
+    """A task made by hand on a household: what, by when (today or later, at most a year ahead), and for
+    whom (a social worker or coordinator of the household's team)."""
+    require_case_worker(access.user)
+    errors = ErrorCollector()
+    refuse_if_closed(errors, household)
+    _validate_name(errors, "title", title, _("Describe the task."))
+    if len(title.strip()) > TITLE_MAX_LENGTH:
+        errors.add("title", _("A task has at most %(max)d characters.") % {"max": TITLE_MAX_LENGTH})
+    today = timezone.localdate()
+    if due_date < today:
+        errors.add("due_date", _("The due date cannot lie in the past."))
+    elif due_date > today + datetime.timedelta(days=MAX_DAYS_AHEAD):
+        errors.add(
+            "due_date",
+            _("The due date lies at most a year ahead, until %(date)s.")
+            % {"date": date_format(today + datetime.timedelta(days=MAX_DAYS_AHEAD), "j F Y")},
+        )
+    assignee = User.objects.filter(id=assigned_to_id).first()
+    if assignee is None or not _is_eligible_contact_person(assignee, household.team):
+        errors.add("assigned_to", _("A task is for a social worker or coordinator of the household's team."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        task = Task.objects.create(
+            household=household,
+            team_id=household.team_id,
+            assigned_to_id=assigned_to_id,
+            title=title.strip(),
+            due_date=due_date,
+            created_by=access.user,
+        )
+        access_log_record(access=access, household_id=household.id, action=AccessAction.CREATE, what="task")
+    return task
 
 
 def _already_completed(task_id: int) -> ValidationError:
@@ -507,14 +922,52 @@ def task_complete(*, access: AccessContext, task: Task) -> Task:
     """Complete an open task. Of two colleagues completing it at the same moment, one succeeds and the
     other is told who was first: the update only moves a task that is still open."""
     require_case_worker(access.user)
-    if task.status == TaskStatus.DONE:
-        raise _already_completed(task.id)
+    if task.status != TaskStatus.OPEN:
+        raise _not_open(task.id)
     with transaction.atomic():
         done_at = timezone.now()
         if not Task.objects.filter(id=task.id, status=TaskStatus.OPEN).update(
             status=TaskStatus.DONE, done_at=done_at, done_by=access.user
         ):
-            raise _already_completed(task.id)
+            raise _not_open(task.id)
         task.status, task.done_at, task.done_by = TaskStatus.DONE, done_at, access.user
-        access_log_record(access=access, household_id=task.household_id, action=AccessAction.UPDATE, what="task done")
+        if task.household_id is not None:  # a team task names no household: there is no case data to log
+            access_log_record(
+                access=access, household_id=task.household_id, action=AccessAction.UPDATE, what="task done"
+            )
+    return task
+
+
+def _not_open(task_id: int) -> ValidationError:
+    current = Task.objects.filter(id=task_id).first()
+    if current is not None and current.status == TaskStatus.CANCELLED:
+        return ValidationError({"status": _("This task has already been cancelled.")}, code="already_cancelled")
+    return _already_completed(task_id)
+
+
+def task_cancel(*, access: AccessContext, task: Task, reason: str) -> Task:
+    """Cancel an open task, with the reason (for instance: no longer needed). Of two colleagues finishing
+    it at the same moment, one succeeds and the other is told."""
+    require_case_worker(access.user)
+    errors = ErrorCollector()
+    _validate_reason(errors, "reason", reason, _("Give the reason for cancelling the task."))
+    if task.status != TaskStatus.OPEN:
+        raise _not_open(task.id)
+    errors.raise_if_any()
+    with transaction.atomic():
+        done_at = timezone.now()
+        if not Task.objects.filter(id=task.id, status=TaskStatus.OPEN).update(
+            status=TaskStatus.CANCELLED, done_at=done_at, done_by=access.user, reason=reason.strip()
+        ):
+            raise _not_open(task.id)
+        task.status, task.done_at, task.done_by, task.reason = (
+            TaskStatus.CANCELLED,
+            done_at,
+            access.user,
+            reason.strip(),
+        )
+        if task.household_id is not None:
+            access_log_record(
+                access=access, household_id=task.household_id, action=AccessAction.UPDATE, what="task cancelled"
+            )
     return task

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +26,10 @@ from wijkkracht.households.forms import (
     MemberEditForm,
     MemberForm,
     MemberFormSet,
+    TaskCancelForm,
+    TaskForm,
 )
+from wijkkracht.households.models import Task
 from wijkkracht.privacy.access import AccessContext
 
 
@@ -144,7 +149,8 @@ def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
 def contact_add(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = selectors.household_get_for_update(access=access, household_id=household_id)
-    form = ContactForm(request.POST or None, household=household, initial={"date": timezone.localdate()})
+    today = timezone.localdate()
+    form = ContactForm(request.POST or None, household=household, initial={"date": today})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -160,12 +166,18 @@ def contact_add(request: HttpRequest, household_id: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(error, form)
         else:
-            messages.success(request, _("The contact has been logged."))
+            if contact.date > today:
+                messages.success(
+                    request,
+                    _("The appointment on %(date)s has been planned.") % {"date": date_format(contact.date, "j F Y")},
+                )
+            else:
+                messages.success(request, _("The contact has been logged."))
             if hasattr(contact, "follow_up_task"):
                 messages.info(
                     request,
                     _("A follow-up task has been created for the contact person, due %(date)s.")
-                    % {"date": contact.follow_up_task.due_date.strftime("%d-%m-%Y")},
+                    % {"date": date_format(contact.follow_up_task.due_date, "j F Y")},
                 )
             return redirect("casefile:household", household_id=household.id)
     return form_page(
@@ -186,25 +198,92 @@ def contact_person_assign(request: HttpRequest, household_id: int) -> HttpRespon
         request,
         form,
         save=lambda data: services.household_contact_person_assign(
-            access=access, household=household, contact_person_id=data["contact_person"].id
+            access=access, household=household, contact_person_id=data["contact_person"].id, reason=data["reason"]
         ),
         success_message=_("The contact person has been changed."),
         success_url=reverse("casefile:household", args=[household.id]),
         title=_("Change contact person of household %(name)s") % {"name": household.name},
+        intro=_("The current contact person is %(name)s.") % {"name": household.contact_person}
+        if household.contact_person
+        else _("This household has no contact person now."),
+    )
+
+
+@case_worker_required
+def task_add(request: HttpRequest, household_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    household = selectors.household_get_for_update(access=access, household_id=household_id)
+    form = TaskForm(request.POST or None, household=household, initial={"assigned_to": household.contact_person_id})
+    return service_form_response(
+        request,
+        form,
+        save=lambda data: services.task_create(
+            access=access,
+            household=household,
+            title=data["title"],
+            due_date=data["due_date"],
+            assigned_to_id=data["assigned_to"].id,
+        ),
+        success_message=_("The task has been added."),
+        success_url=reverse("casefile:household", args=[household.id]),
+        title=_("New task for household %(name)s") % {"name": household.name},
+        submit_label=_("Add task"),
+    )
+
+
+def _back_url(request: HttpRequest, task: Task) -> str:
+    """Where a task page returns to: the page it was opened from (`next`, on this site only), else the
+    household's page, else the home page (a team task has no household)."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    if task.household_id is not None:
+        return reverse("casefile:household", args=[task.household_id])
+    return reverse("home")
+
+
+@case_worker_required
+def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
+    access = AccessContext.from_request(request)
+    task = selectors.task_get_for_update(access=access, task_id=task_id)
+    return service_form_response(
+        request,
+        TaskCancelForm(request.POST or None),
+        save=lambda data: services.task_cancel(access=access, task=task, reason=data["reason"]),
+        success_message=_("Task “%(title)s” cancelled.") % {"title": task.title},
+        success_url=_back_url(request, task),
+        title=_("Cancel task “%(title)s”") % {"title": task.title},
+        intro=_("Due %(date)s, for %(who)s.") % {"date": date_format(task.due_date, "j F Y"), "who": task.assigned_to},
+        submit_label=_("Cancel task"),
     )
 
 
 @require_POST
 @case_worker_required
 def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Complete a task. With htmx the row replaces itself with the confirmation (announced: role="status"),
+    without a reload; without JavaScript the page it came from shows the message."""
     access = AccessContext.from_request(request)
     task = selectors.task_get_for_update(access=access, task_id=task_id)
+    error_text = ""
     try:
         services.task_complete(access=access, task=task)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_text = " ".join(error.messages)
+        task.refresh_from_db()
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {
+            "task": task,
+            "today": timezone.localdate(),
+            "confirmation": "" if error_text else _("Task “%(title)s” completed.") % {"title": task.title},
+            "error": error_text,
+            "next": request.POST.get("next", ""),
+        }
+        return render(request, "households/_task_row.html", context)
+    if error_text:
+        messages.error(request, error_text)
     else:
         messages.success(request, _("Task “%(title)s” completed.") % {"title": task.title})
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "households/_task_row.html", {"task": task, "today": timezone.localdate()})
-    return redirect("casefile:household", household_id=task.household_id)
+    return redirect(_back_url(request, task))

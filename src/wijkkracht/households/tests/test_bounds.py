@@ -7,7 +7,8 @@ import unicodedata
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -126,7 +127,8 @@ def test_a_contact_before_the_registration_is_refused_on_the_page_and_in_the_api
     page = client.post(f"/huishoudens/{world.household.id}/contacten/nieuw/", contact)
     response = api.post("/api/v1/contacts/", contact | {"household": world.household.id}, format="json")
 
-    registered = world.household.registered_on.strftime("%d-%m-%Y")
+    with translation.override("nl"):
+        registered = date_format(world.household.registered_on, "j F Y")
     assert page.status_code == 200 and registered in str(page.context["form"].errors["date"])
     assert response.status_code == 400 and registered in response.json()["date"][0]
     assert counts() == before

@@ -38,7 +38,7 @@ def test_register_household_log_contact_and_see_it_in_my_households(world, page)
     assert page.get_by_role("cell", name="Emre Yildiz").is_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Contact vastleggen").click()
+    page.get_by_role("link", name="Contact vastleggen").first.click()
     page.get_by_label("Soort contact").select_option(label="Huisbezoek")
     page.get_by_label("Duur in minuten").fill("45")
     page.get_by_label("Ayşe Yildiz").check()
@@ -126,3 +126,119 @@ def test_policy_officer_overview_and_login_page_are_accessible(world, page):
     assert_accessible(page)
     page.goto("/huishoudens/team/")
     assert_accessible(page)  # the 403 page
+
+
+# --- issue 8: task made by hand, contact form with a no-show, contact-person change, shared custody -------
+
+WIDTHS = [1280, 390]
+
+
+def at_width(page, width: int) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": width, "height": 900})
+
+
+def no_sideways_scrolling(page) -> None:  # type: ignore[no-untyped-def]
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url}: {overflow} px sideways scrolling"
+
+
+def checked(page) -> None:  # type: ignore[no-untyped-def]
+    assert_accessible(page)
+    no_sideways_scrolling(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_make_a_task_by_hand_refusing_a_past_date(world, page, width):
+    import datetime
+
+    from wijkkracht.households.models import Task
+
+    at_width(page, width)
+    log_in(page, "worker", PASSWORD)
+    page.goto(f"/huishoudens/{world.household.id}/taken/nieuw/")
+    checked(page)
+    page.locator("#id_title").fill("Verhuurder bellen over de huur")
+    page.locator("#id_due_date").fill((timezone.localdate() - datetime.timedelta(days=1)).isoformat())
+    page.locator("#id_assigned_to").select_option(str(world.colleague.id))
+    page.locator("form.form button[type=submit]").click()
+    page.locator("#id_due_date_errors").wait_for()
+    checked(page)
+    assert not Task.objects.exists()
+    page.locator("#id_due_date").fill((timezone.localdate() + datetime.timedelta(days=2)).isoformat())
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"**/huishoudens/{world.household.id}/")
+    assert Task.objects.get().assigned_to == world.colleague
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_log_a_no_show_without_duration_and_refuse_one_with(world, page, width):
+    from wijkkracht.households.models import Contact
+
+    at_width(page, width)
+    log_in(page, "worker", PASSWORD)
+    page.goto(f"/huishoudens/{world.household.id}/contacten/nieuw/")
+    checked(page)
+    page.locator("#id_kind").select_option("no_show")
+    page.locator("#id_duration_minutes").fill("30")
+    page.locator("form.form button[type=submit]").click()
+    page.locator("#id_duration_minutes_errors").wait_for()
+    checked(page)
+    assert not Contact.objects.exists()
+    page.locator("#id_duration_minutes").fill("")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"**/huishoudens/{world.household.id}/")
+    assert Contact.objects.get().duration_minutes is None
+    checked(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_change_the_contact_person_with_a_reason(world, page, width):
+    from wijkkracht.households.models import ContactPersonChange
+
+    at_width(page, width)
+    log_in(page, "coordinator", PASSWORD)
+    page.goto(f"/huishoudens/{world.household.id}/aanspreekpunt/")
+    assert str(world.worker) in page.locator("main").inner_text()  # the current contact person is named
+    checked(page)
+    page.locator("#id_contact_person").select_option(str(world.colleague.id))
+    page.locator("form.form button[type=submit]").click()
+    page.locator("#id_reason_errors").wait_for()
+    checked(page)
+    assert not ContactPersonChange.objects.exists()
+    page.locator("#id_reason").fill("Nieuwe verdeling van de huishoudens")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"**/huishoudens/{world.household.id}/")
+    assert ContactPersonChange.objects.get().to_user == world.colleague
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_cancel_a_task_and_register_with_shared_custody_box(world, page, width):
+    from wijkkracht.households.models import TaskStatus
+
+    task = TaskFactory(household=world.household, title="Terugbellen")
+    at_width(page, width)
+    log_in(page, "worker", PASSWORD)
+    page.goto(f"/huishoudens/taken/{task.id}/annuleren/")
+    checked(page)
+    page.locator("#id_reason").fill("Zelf geregeld")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"**/huishoudens/{world.household.id}/")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+    page.goto("/huishoudens/nieuw/")
+    assert page.locator("#id_members-0-shared_custody").is_visible()
+    checked(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_completing_a_task_confirms_in_place_and_announces_it(world, page, width):
+    task = TaskFactory(household=world.household, title="Huisbezoek plannen")
+    at_width(page, width)
+    log_in(page, "worker", PASSWORD)
+    page.goto(f"/huishoudens/{world.household.id}/")
+    url = page.url
+    page.locator(f"#task-{task.id} button[type=submit]").click()
+    status = page.locator(f"#task-{task.id} [role=status]")
+    status.wait_for()
+    assert "Huisbezoek plannen" in status.inner_text() and page.url == url
+    checked(page)

@@ -157,3 +157,30 @@ def test_person_versions_are_independent_of_the_household(world):
     assert (first.value.status_code, second.value.status_code) == (200, 200)
     assert Household.objects.get(id=world.household.id).city == "Utrecht"
     assert Person.objects.get(id=anna.id).first_name == "Ann"
+
+
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_parallel_registrations_of_one_person_in_two_teams_give_one_household(world, round_number):
+    """The check "is this BSN in another open household?" and the write that follows hold the
+    municipality's lock: of two teams registering the same person at the same moment, one succeeds and the
+    other is refused on that member's BSN (and both coordinators get their task)."""
+    from wijkkracht.households.tests.test_api import household_payload
+
+    bsn = "111222333"
+    ours = household_payload(world)
+    theirs = household_payload(world, team=world.other_team.id)
+    theirs["postcode"] = f"{world.other_team.wijken.first().postcodes.first().digits} AB"
+    for payload in (ours, theirs):
+        payload["members"] = [payload["members"][0] | {"bsn": bsn}]
+
+    first, second = run_together(
+        lambda: api_as(world.worker).post("/api/v1/households/", ours, format="json"),
+        lambda: api_as(world.other_worker).post("/api/v1/households/", theirs, format="json"),
+    )
+
+    assert first.ok and second.ok, (first.error, second.error)
+    assert sorted([first.value.status_code, second.value.status_code]) == [201, 400]
+    loser = first if first.value.status_code == 400 else second
+    assert list(loser.value.json()) == ["members.0.bsn"]
+    assert Person.objects.filter(bsn=bsn).count() == 1
+    assert Task.objects.filter(status=TaskStatus.OPEN).count() == 2

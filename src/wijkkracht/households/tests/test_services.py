@@ -22,6 +22,11 @@ from wijkkracht.households.models import (
 from wijkkracht.households.tests.factories import HouseholdFactory, TaskFactory
 from wijkkracht.privacy.models import AccessLogEntry
 
+
+def TOMORROW() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
 VALID_BSN = "111222333"  # passes the eleven test
 ADULT = services.MemberData("Anna", "Jansen", datetime.date(1980, 5, 1), "parent", VALID_BSN)
 CHILD = services.MemberData("Bo", "Jansen", datetime.date(2015, 9, 9), "child")
@@ -125,7 +130,10 @@ class TestOneContactPerson:
     def test_coordinator_reassigns_and_open_tasks_follow(self, world):
         task = TaskFactory(household=world.household, assigned_to=world.worker)
         services.household_contact_person_assign(
-            access=world.access(world.coordinator), household=world.household, contact_person_id=world.colleague.id
+            access=world.access(world.coordinator),
+            household=world.household,
+            contact_person_id=world.colleague.id,
+            reason="Nieuwe verdeling",
         )
         world.household.refresh_from_db()
         task.refresh_from_db()
@@ -249,7 +257,6 @@ class TestContacts:
             household=world.household,
             kind=ContactKind.NO_SHOW,
             date=datetime.date(2026, 11, 27),
-            duration_minutes=0,
         )
         task = Task.objects.get(source_contact=contact)
         assert task.assigned_to == world.worker  # the contact person, not the colleague who went
@@ -264,7 +271,6 @@ class TestContacts:
             household=world.household,
             kind=ContactKind.NO_SHOW,
             date=datetime.date(2026, 12, 24),
-            duration_minutes=0,
         )
         assert Task.objects.get().due_date == datetime.date(2026, 12, 29)
 
@@ -278,7 +284,6 @@ class TestContacts:
                 household=world.household,
                 kind=ContactKind.NO_SHOW,
                 date=datetime.date(2026, 11, 23),
-                duration_minutes=0,
             )
         assert Task.objects.get().due_date == datetime.date(2026, 11, 24)
 
@@ -289,13 +294,16 @@ class TestContacts:
             ({"duration_minutes": 721}, "duration_minutes"),
             ({"kind": "carrier_pigeon"}, "kind"),
             ({"date": datetime.date(2999, 1, 1)}, "date"),
+            ({"kind": ContactKind.NO_SHOW}, "duration_minutes"),
+            ({"duration_minutes": None}, "duration_minutes"),
+            ({"kind": ContactKind.NO_SHOW, "duration_minutes": None, "date": TOMORROW()}, "date"),
         ],
     )
     def test_bad_contacts_are_refused_and_nothing_is_saved(self, world, overrides, field):
         kwargs = {
             "access": world.access(),
             "household": world.household,
-            "kind": ContactKind.NO_SHOW,
+            "kind": ContactKind.PHONE,
             "date": timezone.localdate(),
             "duration_minutes": 30,
         } | overrides
