@@ -4,14 +4,17 @@ here because its list shows plan dates and its status change applies the lifecyc
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from wijkkracht.casefile import selectors, services
-from wijkkracht.common.api import IdField
+from wijkkracht.casefile import selectors
+from wijkkracht.casefile.caseload import caseload_list_what, with_overdue_tasks
+from wijkkracht.casefile.lifecycle_api import HouseholdLifecycleActions
+from wijkkracht.casefile.worklist_api import CaseloadHouseholdSerializer, CaseloadQuerySerializer, caseload_filters
 from wijkkracht.common.locking import expected_version, refuse_stale, with_etag
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households import services as household_services
@@ -23,52 +26,34 @@ from wijkkracht.households.api import (
     HouseholdAddressSerializer,
     HouseholdDetailSerializer,
     HouseholdInputSerializer,
-    HouseholdListSerializer,
-    StatusChangeInputSerializer,
     versioned_responses,
 )
-from wijkkracht.households.models import Household, HouseholdStatus
+from wijkkracht.households.models import Household
 
 
-class CaseloadQuerySerializer(serializers.Serializer):
-    mine = serializers.BooleanField(
-        required=False, default=False, help_text="Only households for which I am the contact person."
-    )
-    status = serializers.ChoiceField(choices=HouseholdStatus.choices, required=False)
-    overdue = serializers.BooleanField(required=False, default=False)
-    wijk = IdField(required=False)
-    team = IdField(required=False)
-    q = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, help_text="Search in name and postcode."
-    )
-    sort = serializers.ChoiceField(choices=list(selectors.CASELOAD_SORTS), required=False, default="last_contact")
-
-
-class HouseholdViewSet(CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class HouseholdViewSet(HouseholdLifecycleActions, CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Households of your team(s): the caseload, one household's file, registration and lifecycle."""
 
     model = Household
-    list_what = "caseload (api)"
     query_serializers = {"list": CaseloadQuerySerializer}
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdListSerializer
+        return HouseholdDetailSerializer if self.action == "retrieve" else CaseloadHouseholdSerializer
+
+    @property
+    def list_what(self) -> str:  # type: ignore[override]
+        """A search by BSN is access-logged as such."""
+        return caseload_list_what("team", getattr(self, "query", {}).get("q", ""), base="caseload (api)")
 
     def household_id_of(self, record: Any) -> int:
         return int(record.id)
 
     def case_queryset(self) -> QuerySet[Household]:
         query = self.query
-        filters = selectors.CaseloadFilters(
-            status=query.get("status", ""),
-            overdue=query["overdue"],
-            wijk_id=query.get("wijk"),
-            team_id=query.get("team"),
-            search=query.get("q", ""),
-            sort=query["sort"],
-        )
+        access = self.access()
         scope: selectors.CaseloadScope = "mine" if query["mine"] else "team"
-        return selectors.caseload_queryset(access=self.access(), scope=scope, filters=filters)
+        queryset = selectors.caseload_queryset(access=access, scope=scope, filters=caseload_filters(query, access))
+        return with_overdue_tasks(queryset, timezone.localdate())
 
     @extend_schema(parameters=[ETAG], responses=HouseholdDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -125,23 +110,7 @@ class HouseholdViewSet(CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         written = selectors.household_as_written(household_id=household.id)
         return with_etag(Response(HouseholdDetailSerializer(written).data), written)
 
-    @extend_schema(request=StatusChangeInputSerializer, responses=HouseholdDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="status")
-    def change_status(self, request: Request, pk: str) -> Response:
-        access = self.access()
-        household = household_selectors.household_get_for_update(access=access, household_id=int(pk))
-        serializer = StatusChangeInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        services.household_status_change(
-            access=access,
-            household=household,
-            to_status=data["to_status"],
-            reason=data["reason"],
-            date=data["date"],
-            regisseur_id=data["regisseur"],
-        )
-        return Response(HouseholdDetailSerializer(selectors.household_as_written(household_id=household.id)).data)
+    # The lifecycle (status, reopen, intake, status-history) is in `casefile.lifecycle_api`.
 
     @extend_schema(request=ContactPersonInputSerializer, responses=HouseholdDetailSerializer)
     @action(detail=True, methods=["post"], url_path="contact-person")
@@ -151,6 +120,9 @@ class HouseholdViewSet(CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         serializer = ContactPersonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         household_services.household_contact_person_assign(
-            access=access, household=household, contact_person_id=serializer.validated_data["contact_person"]
+            access=access,
+            household=household,
+            contact_person_id=serializer.validated_data["contact_person"],
+            reason=serializer.validated_data["reason"],
         )
         return Response(HouseholdDetailSerializer(selectors.household_as_written(household_id=household.id)).data)

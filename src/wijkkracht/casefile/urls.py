@@ -1,12 +1,17 @@
 from django.urls import path
 
-from wijkkracht.casefile import views
+from wijkkracht.casefile import views, worklist_views
 
 app_name = "casefile"
 
 urlpatterns = [
-    path("mijn/", views.my_households, name="mine"),
-    path("team/", views.team_households, name="team"),
+    path("mijn/", worklist_views.my_households, name="mine"),
+    path("team/", worklist_views.team_households, name="team"),
+    path("team/werkverdeling/", worklist_views.workload, name="workload"),
+    path("mijn-taken/", worklist_views.my_tasks, name="my_tasks"),
+    path("mijn-taken/week/", worklist_views.my_week, name="my_week"),
+    path("mijn-taken/<int:task_id>/afronden/", worklist_views.my_task_complete, name="my_task_complete"),
     path("<int:household_id>/", views.household_detail, name="household"),
     path("<int:household_id>/status/", views.status_change, name="status_change"),
+    path("<int:household_id>/heropenen/", views.reopen, name="reopen"),
 ]

@@ -1,109 +1,207 @@
-"""Pages that combine the parts of a case file: the caseload, the case-file page and the lifecycle."""
+"""Pages that combine the parts of a case file: the case-file page and the lifecycle (the caseload and a
+worker's day are in `worklist_views`)."""
 
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wijkkracht.accounts.models import User
 from wijkkracht.casefile import selectors, services
-from wijkkracht.casefile.forms import StatusChangeForm
+from wijkkracht.casefile.forms import ReopenForm, StatusChangeForm
 from wijkkracht.common.decorators import case_worker_required
-from wijkkracht.common.forms import service_form_response
+from wijkkracht.common.forms import apply_service_errors
 from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors as household_selectors
-from wijkkracht.households.models import HouseholdStatus
-from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, teams_of
-from wijkkracht.teams.models import Municipality, Wijk
+from wijkkracht.households.models import HouseholdStatus, Person, Task, TaskStatus
+from wijkkracht.plans.models import PlanStatus
+from wijkkracht.privacy.access import AccessContext, coordinated_teams_of
+from wijkkracht.teams.models import Municipality
+
+#: The sections of the case-file page, in page order: anchor (Dutch, users see it in the address) and title.
+SECTIONS = [
+    ("overzicht", gettext_lazy("Summary")),
+    ("diagnose", gettext_lazy("Diagnosis")),
+    ("plan", gettext_lazy("Plan")),
+    ("contacten", gettext_lazy("Contacts")),
+    ("taken", gettext_lazy("Tasks")),
+    ("leden", gettext_lazy("Members")),
+    ("geschiedenis", gettext_lazy("History")),
+]
+#: `?toon=<section>` shows one long list in full, in pages of `?pagina=`.
+FULL_LISTS = ("contacten", "geschiedenis")
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def _caseload(request: HttpRequest, scope: selectors.CaseloadScope) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    status = request.GET.get("status", "")
-    filters = selectors.CaseloadFilters(
-        status=status if status in HouseholdStatus.values else "",
-        overdue=request.GET.get("overdue") == "1",
-        wijk_id=_int_or_none(request.GET.get("wijk")),
-        team_id=_int_or_none(request.GET.get("team")),
-        search=request.GET.get("q", "").strip()[:100],
-        sort=request.GET.get("sort", "last_contact"),
-    )
-    page = selectors.caseload_page(
-        access=AccessContext.from_request(request), scope=scope, filters=filters, page_number=request.GET.get("page", 1)
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    context = {
-        "scope": scope,
-        "page": page,
-        "filters": filters,
-        "statuses": HouseholdStatus.choices,
-        "wijken": Wijk.objects.all(),
-        "teams": teams_of(user),
-        "today": timezone.localdate(),
-        "contact_norm_days": Municipality.current().contact_norm_days,
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "is_coordinator": coordinated_teams_of(user).exists(),
-    }
-    template = "casefile/_caseload_table.html" if request.htmx else "casefile/caseload.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
-
-
-@case_worker_required
-def my_households(request: HttpRequest) -> HttpResponse:
-    return _caseload(request, "mine")
-
-
-@case_worker_required
-def team_households(request: HttpRequest) -> HttpResponse:
-    return _caseload(request, "team")
+def age_on(date_of_birth: datetime.date, today: datetime.date) -> int:
+    return today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
 
 
 @case_worker_required
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    """The case file: a summary first (members, status, contact person, what comes next, the latest
+    picture), then the sections to jump to; the long lists show their latest few, `?toon=` shows one in full."""
     access = AccessContext.from_request(request)
     household = selectors.case_file_get(access=access, household_id=household_id)
     user = request.user
     assert isinstance(user, User)
+    today = timezone.localdate()
+    norm = Municipality.current().contact_norm_days
+    shown = request.GET.get("toon", "")
+    shown = shown if shown in FULL_LISTS else ""
+    page_number = request.GET.get("pagina", 1)
+
+    members: list[Person] = list(household.members.all())
+    tasks = list(household.tasks.all())
+    open_tasks = sorted((task for task in tasks if task.status == TaskStatus.OPEN), key=lambda t: (t.due_date, t.id))
+    plans = list(household.plans.all())
+    active_plan = next((plan for plan in plans if plan.status == PlanStatus.ACTIVE), None)
+    overview = diagnosis_overview(household=household)
+
+    contacts = selectors.case_file_contacts(household)
+    if shown == "contacten":
+        contact_page = Paginator(contacts, selectors.CASE_FILE_PAGE_SIZE).get_page(page_number)
+        contact_list, more_contacts = list(contact_page.object_list), False
+    else:
+        contact_page = None
+        preview = list(contacts[: selectors.CASE_FILE_PREVIEW + 1])
+        contact_list, more_contacts = preview[: selectors.CASE_FILE_PREVIEW], len(preview) > selectors.CASE_FILE_PREVIEW
+    history = selectors.case_file_history(household)
+    if shown == "geschiedenis":
+        history_page = Paginator(history, selectors.CASE_FILE_PAGE_SIZE).get_page(page_number)
+        history_list, more_history = list(history_page.object_list), False
+    else:
+        history_page = None
+        history_list, more_history = history[: selectors.CASE_FILE_PREVIEW], len(history) > selectors.CASE_FILE_PREVIEW
+
+    context = {
+        "household": household,
+        "today": today,
+        "sections": SECTIONS,
+        "current_section": shown or "overzicht",
+        "can_edit": household.is_open,
+        "can_reassign": household.is_open and household.team in coordinated_teams_of(user),
+        "can_reopen": services.can_reopen(user, household),
+        "overview": overview,
+        "latest_picture": selectors.latest_picture(overview.pictures),
+        "members": [{"person": person, "age": age_on(person.date_of_birth, today)} for person in members],
+        "open_tasks": open_tasks,
+        "tasks": tasks,
+        "overdue_reasons": selectors.overdue_reasons(household, today, norm) if household.is_open else [],
+        "active_plan": active_plan,
+        "latest_plan": plans[0] if plans else None,
+        "contacts": contact_list,
+        "contact_page": contact_page,
+        "more_contacts": more_contacts,
+        "history": history_list,
+        "history_page": history_page,
+        "more_history": more_history,
+    }
+    return render(request, "casefile/household.html", context)
+
+
+def _task_errors(error: ValidationError, tasks: list[Task], form: StatusChangeForm) -> ValidationError:
+    """The service names tasks by their index in the input (`tasks.0.outcome`); the form by field."""
+    if not hasattr(error, "error_dict"):
+        return error
+    remapped: dict[str, list[ValidationError]] = {}
+    for key, errors in error.error_dict.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "tasks" and parts[1].isdigit() and int(parts[1]) < len(tasks):
+            key = form.task_field_name(tasks[int(parts[1])])
+        remapped.setdefault(key, []).extend(errors)
+    return ValidationError(remapped)
+
+
+@case_worker_required
+def status_change(request: HttpRequest, household_id: int) -> HttpResponse:
+    """The status form: shows the current status; closing or handing over lists the open tasks, one
+    choice each, and says that the active plan closes with it."""
+    access = AccessContext.from_request(request)
+    household = household_selectors.household_get_for_update(access=access, household_id=household_id)
+    open_tasks = services.open_tasks_of(household)
+    form = StatusChangeForm(
+        request.POST or None, household=household, open_tasks=open_tasks, initial={"date": timezone.localdate()}
+    )
+    success_url = reverse("casefile:household", args=[household.id])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        leaving = data["to_status"] in services.LEAVING_STATUSES
+        try:
+            services.household_status_change(
+                access=access,
+                household=household,
+                to_status=data["to_status"],
+                reason=data["reason"],
+                date=data["date"],
+                regisseur_id=data["regisseur"].id if data["regisseur"] else None,
+                task_outcomes=[
+                    services.TaskOutcome(task.id, data.get(form.task_field_name(task)) or "") for task in open_tasks
+                ]
+                if leaving
+                else (),
+            )
+        except ValidationError as error:
+            apply_service_errors(_task_errors(error, open_tasks, form), form)
+        else:
+            messages.success(request, _("The status has been changed."))
+            return redirect(success_url)
+    active_plan = household.plans.filter(status=PlanStatus.ACTIVE).first()
     return render(
         request,
-        "casefile/household.html",
+        "casefile/status_change.html",
         {
             "household": household,
-            "today": timezone.localdate(),
-            "can_reassign": household.is_open and household.team in coordinated_teams_of(user),
-            "overview": diagnosis_overview(household=household),
+            "form": form,
+            "active_plan": active_plan,
+            "cancel_url": success_url,
+            "current_status": HouseholdStatus(household.status).label,
+            "leaving_labels": [
+                str(label) for value, label in HouseholdStatus.choices if value in services.LEAVING_STATUSES
+            ],
         },
     )
 
 
 @case_worker_required
-def status_change(request: HttpRequest, household_id: int) -> HttpResponse:
+def reopen(request: HttpRequest, household_id: int) -> HttpResponse:
+    """A coordinator of the household's team reopens a closed or handed-over household, with a reason;
+    anyone else reads why they cannot."""
     access = AccessContext.from_request(request)
     household = household_selectors.household_get_for_update(access=access, household_id=household_id)
-    form = StatusChangeForm(request.POST or None, household=household, initial={"date": timezone.localdate()})
-    return service_form_response(
+    user = request.user
+    assert isinstance(user, User)
+    candidates = services.reopen_contact_person_candidates(household)
+    initial_contact = household.contact_person_id if household.contact_person_id in {c.id for c in candidates} else None
+    form = ReopenForm(request.POST or None, candidates=candidates, initial={"contact_person": initial_contact})
+    success_url = reverse("casefile:household", args=[household.id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_reopen(
+                access=access,
+                household=household,
+                reason=form.cleaned_data["reason"],
+                contact_person_id=form.cleaned_data["contact_person"].id,
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("The household has been reopened; it is back at intake."))
+            return redirect(success_url)
+    return render(
         request,
-        form,
-        save=lambda data: services.household_status_change(
-            access=access,
-            household=household,
-            to_status=data["to_status"],
-            reason=data["reason"],
-            date=data["date"],
-            regisseur_id=data["regisseur"].id if data["regisseur"] else None,
-        ),
-        success_message=_("The status has been changed."),
-        success_url=reverse("casefile:household", args=[household.id]),
-        title=_("Change status of household %(name)s") % {"name": household.name},
-        submit_label=_("Change status"),
+        "casefile/reopen.html",
+        {
+            "household": household,
+            "form": form,
+            "cancel_url": success_url,
+            "can_reopen": services.can_reopen(user, household),
+            "current_status": HouseholdStatus(household.status).label,
+        },
     )

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from wijkkracht.casefile.selectors import household_is_overdue
+from wijkkracht.casefile.caseload import household_is_overdue, overdue_reasons
 from wijkkracht.households.models import Household
 
 register = template.Library()
@@ -19,6 +19,12 @@ def days_since(day: datetime.date | None, today: datetime.date) -> int | None:
 @register.simple_tag
 def is_overdue(household: Household, today: datetime.date, contact_norm_days: int) -> bool:
     return household_is_overdue(household, today, contact_norm_days)
+
+
+@register.simple_tag
+def overdue_reasons_of(household: Household, today: datetime.date, contact_norm_days: int) -> list[str]:
+    """Why the household is overdue (empty when on track); show with `casefile/_overdue_signal.html`."""
+    return overdue_reasons(household, today, contact_norm_days)
 
 
 @register.simple_tag(takes_context=True)

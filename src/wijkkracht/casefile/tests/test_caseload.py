@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from wijkkracht.households.models import HouseholdStatus
 from wijkkracht.households.tests.factories import ContactFactory, HouseholdFactory, PersonFactory, TaskFactory
+from wijkkracht.teams.tests.factories import TeamMembershipFactory
 
 TODAY = timezone.localdate
 
@@ -14,9 +15,14 @@ TODAY = timezone.localdate
 def make_households(world, count):
     for index in range(count):
         household = HouseholdFactory(team=world.team, contact_person=world.worker if index % 2 else world.colleague)
-        PersonFactory.create_batch(2, household=household)
+        PersonFactory(household=household, first_name="Anna")  # found by the searches below
+        PersonFactory(household=household)
         ContactFactory.create_batch(2, household=household, worker=world.worker)
         TaskFactory(household=household, due_date=TODAY() - datetime.timedelta(days=1))
+        TaskFactory(household=household, due_date=TODAY(), assigned_to=world.worker)
+        ContactFactory(household=household, worker=world.worker, date=TODAY(), duration_minutes=None)
+        if index % 3 == 0:
+            TeamMembershipFactory(team=world.team)
 
 
 def count_queries(client, url):
@@ -33,11 +39,19 @@ def count_queries(client, url):
         "/huishoudens/mijn/",
         "/huishoudens/team/?overdue=1&sort=-open_tasks",
         "/api/v1/households/",
+        "/huishoudens/team/?q=anna&sort=status",
+        "/huishoudens/team/?q=9999",
+        "/api/v1/households/?q=anna&overdue=true",
+        "/huishoudens/mijn-taken/",
+        "/huishoudens/mijn-taken/week/",
+        "/huishoudens/team/werkverdeling/",
+        "/api/v1/workload/",
     ],
 )
 def test_list_pages_run_a_constant_number_of_queries(world, client, api, url, django_assert_max_num_queries):
-    client.force_login(world.worker)
-    api.force_authenticate(world.worker)
+    user = world.coordinator if "werkverdeling" in url or "workload" in url else world.worker
+    client.force_login(user)
+    api.force_authenticate(user)
     fetch = api if url.startswith("/api") else client
     make_households(world, 3)
     small = count_queries(fetch, url)
