@@ -127,28 +127,67 @@ ADULT_NAMES = (
 )
 CHILD_NAMES = ("Amir", "Bo", "Daan", "Elif", "Finn", "Jayden", "Lina", "Milan", "Noah", "Sara", "Tess", "Zoë")
 
-NOTES = (
-    "Kennismaking thuis; moeder vertelt over achterstand huur en stress over post.",
-    "Samen de post geordend; afspraak gemaakt voor aanmelding schuldhulpverlening.",
-    "Vader wil graag werken; gesproken over vrijwilligerswerk als eerste stap.",
-    "Gesprek met school over verzuim van de oudste; afspraak met jeugdverpleegkundige.",
-    "Buurvrouw helpt met boodschappen; netwerk in kaart gebracht.",
-    "Telefonisch contact: uitkering is weer op gang, huur wordt automatisch betaald.",
-    "Huisarts stelt doorverwijzing voor; cliënt wil eerst zelf contact opnemen.",
-    "Afspraak niet nagekomen; geen reactie op telefoon.",
-    "Koffie-ochtend in het buurthuis bezocht; contact gelegd met vrijwilligers.",
-    "Woningcorporatie bevestigt betalingsregeling; huisuitzetting van de baan.",
-)
+#: Contact notes that fit the kind of contact: a phone call is not at home, a no-show is no conversation.
+NOTES: dict[str, tuple[str, ...]] = {
+    ContactKind.HOME_VISIT: (
+        "Kennismaking thuis; moeder vertelt over achterstand huur en stress over post.",
+        "Thuis samen de post geordend; afspraak gemaakt voor aanmelding schuldhulpverlening.",
+        "Huisbezoek: vader wil graag werken; gesproken over vrijwilligerswerk als eerste stap.",
+    ),
+    ContactKind.PHONE: (
+        "Telefonisch contact: uitkering is weer op gang, huur wordt automatisch betaald.",
+        "Moeder gebeld: de woningcorporatie bevestigt de betalingsregeling; huisuitzetting van de baan.",
+        "Vader belde: hij wil eerst zelf contact opnemen met de huisarts over de doorverwijzing.",
+    ),
+    ContactKind.OFFICE: (
+        "Gesprek op kantoor over verzuim van de oudste; afspraak met jeugdverpleegkundige.",
+        "Op kantoor samen de aanvraag bijzondere bijstand ingevuld.",
+    ),
+    ContactKind.OUTREACH: (
+        "Koffie-ochtend in het buurthuis bezocht; contact gelegd met vrijwilligers.",
+        "Moeder in de wijk gesproken; buurvrouw helpt met boodschappen, netwerk in kaart gebracht.",
+    ),
+    ContactKind.DIGITAL: (
+        "Beeldbellen: samen de brieven van de gemeente doorgenomen.",
+        "E-mail van vader: aanmelding vrijwilligerswerk verstuurd; reactie teruggemaild.",
+    ),
+    ContactKind.NO_SHOW: (
+        "Afspraak niet nagekomen; geen reactie op telefoon.",
+        "Niet verschenen op de afspraak; voicemail ingesproken met een nieuw voorstel.",
+    ),
+}
+#: Notes of appointments still to come: what is planned, not what happened.
+PLANNED_NOTES: dict[str, tuple[str, ...]] = {
+    ContactKind.HOME_VISIT: (
+        "Gepland, thuis: samen de post doornemen.",
+        "Gepland, thuis: kennismaking met de hele familie.",
+    ),
+    ContactKind.OFFICE: (
+        "Gepland, op kantoor: aanvraag bijzondere bijstand invullen.",
+        "Gepland, op kantoor: voortgang van het plan bespreken.",
+    ),
+    ContactKind.PHONE: (
+        "Gepland, telefonisch: horen hoe het gesprek met school ging.",
+        "Gepland, telefonisch: stand van de betalingsregeling.",
+    ),
+}
 
 
-def valid_test_bsn(rng: random.Random) -> str:
-    """A BSN in the 999-range kept for tests, passing the eleven test."""
-    while True:
-        digits = [9, 9, 9] + [rng.randrange(10) for _ in range(5)]
-        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-        last = total % 11
+#: Numbers reserved per household for its members' BSNs (some fail the eleven test and are skipped).
+BSN_SLOTS = 12
+
+
+def demo_bsn(index: int, position: int) -> str:
+    """A test BSN (the 999-range, passing the eleven test) for member `position` of household `index`. Every
+    household has its own block of numbers, so no person is in two open households (the one-household rule)."""
+    valid = []
+    for slot in range(BSN_SLOTS):
+        number = (index * BSN_SLOTS + slot) % 100_000
+        digits = [9, 9, 9] + [int(char) for char in f"{number:05d}"]
+        last = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
         if last < 10:
-            return "".join(map(str, [*digits, last]))
+            valid.append("".join(map(str, [*digits, last])))
+    return valid[position] if position < len(valid) else ""
 
 
 @dataclass(frozen=True)
@@ -222,7 +261,7 @@ def _build_household(index: int, seed: int, teams: list[Team], today: datetime.d
     worker = rng.choice(workers)
     access = AccessContext(user=worker, endpoint=DEMO_ENDPOINT, purpose=DEMO_PURPOSE)
     surname = rng.choice(SURNAMES)
-    members = _members(rng, surname, today)
+    members = _members(rng, index, surname, today)
     registered_on = today - datetime.timedelta(days=rng.randrange(5, 330))
     household = services.household_register(
         access=access,
@@ -248,12 +287,52 @@ def _build_household(index: int, seed: int, teams: list[Team], today: datetime.d
             household=household,
             kind=kind,
             date=registered_on + datetime.timedelta(days=offset),
-            duration_minutes=0 if kind == ContactKind.NO_SHOW else rng.choice([15, 30, 45, 60, 90]),
+            duration_minutes=None if kind == ContactKind.NO_SHOW else rng.choice([15, 30, 45, 60, 90]),
             member_ids=rng.sample(person_ids, k=min(len(person_ids), rng.randrange(1, 3))),
-            note=NOTES[7] if kind == ContactKind.NO_SHOW else rng.choice(NOTES),
+            note=rng.choice(NOTES[kind]),
         )
     _complete_old_follow_ups(rng, access, household, today)
     _advance_status(rng, access, household, registered_on, today)
+    household.refresh_from_db()
+    if household.is_open:
+        _plan_ahead(rng, access, household, today)
+
+
+def _plan_ahead(rng: random.Random, access: AccessContext, household: Household, today: datetime.date) -> None:
+    """Some appointments and tasks made by hand in the coming two weeks, so "Mijn taken" has a week to show."""
+    if rng.random() < 0.4:
+        kind = rng.choice([ContactKind.HOME_VISIT, ContactKind.OFFICE, ContactKind.PHONE])
+        services.contact_log(
+            access=access,
+            household=household,
+            kind=kind,
+            date=today + datetime.timedelta(days=rng.randrange(1, 14)),
+            note=rng.choice(PLANNED_NOTES[kind]),
+        )
+    if rng.random() < 0.25:
+        services.task_create(
+            access=access,
+            household=household,
+            title=rng.choice(MANUAL_TASKS),
+            due_date=today + datetime.timedelta(days=rng.randrange(0, 14)),
+            assigned_to_id=household.contact_person_id or access.user.id,
+        )
+
+
+#: Titles of tasks made by hand (demo data, in Dutch like all of it).
+MANUAL_TASKS = [
+    "Woningcorporatie bellen over de huurachterstand",
+    "Aanvraag bijzondere bijstand nakijken",
+    "School bellen over het verzuim",
+    "Schuldhulpverlening: intake inplannen",
+]
+
+
+def _decide_open_tasks(household: Household) -> list[casefile_services.TaskOutcome]:
+    """A household that closes or is handed over leaves no open task: the follow-ups still open were done."""
+    return [
+        casefile_services.TaskOutcome(task.id, TaskStatus.DONE) for task in casefile_services.open_tasks_of(household)
+    ]
 
 
 def _complete_old_follow_ups(
@@ -358,7 +437,6 @@ def _make_plan(rng: random.Random, access: AccessContext, household: Household, 
             plan_services.goal_add(
                 access=access,
                 plan=plan,
-                expected_version=plan.lock_version,
                 data=plan_services.GoalData(
                     domain_code=rule.domain,
                     client_words=rng.choice(CLIENT_WORDS.get(rule.domain, CLIENT_WORDS["algemeen"])),
@@ -373,7 +451,6 @@ def _make_plan(rng: random.Random, access: AccessContext, household: Household, 
             plan_services.suggestion_dismiss(
                 access=access,
                 suggestion=suggestion,
-                expected_version=plan.lock_version,
                 reason="Is al geregeld via een andere organisatie",
             )
     adults = [p for p in household.members.all() if is_adult(p, day) and not hasattr(p, "work_score_waiver")]
@@ -382,7 +459,6 @@ def _make_plan(rng: random.Random, access: AccessContext, household: Household, 
         plan_services.goal_add(
             access=access,
             plan=plan,
-            expected_version=plan.lock_version,
             data=plan_services.GoalData(
                 domain_code="werk",
                 person_id=person.id,
@@ -403,7 +479,6 @@ def _make_plan(rng: random.Random, access: AccessContext, household: Household, 
             plan_services.action_add(
                 access=access,
                 goal=goal,
-                expected_version=plan.lock_version,
                 description=rng.choice(ACTIONS.get(goal.domain_code, ACTIONS["algemeen"])),
                 owner_type=owner,
                 owner_person_id=first_member.id if owner == OwnerType.CLIENT else None,
@@ -472,12 +547,15 @@ ACTIONS = {
 }
 
 
-def _members(rng: random.Random, surname: str, today: datetime.date) -> list[services.MemberData]:
+def _members(rng: random.Random, index: int, surname: str, today: datetime.date) -> list[services.MemberData]:
     def born(min_age: int, max_age: int) -> datetime.date:
         return today - datetime.timedelta(days=rng.randrange(min_age * 365, max_age * 365))
 
+    positions = iter(range(BSN_SLOTS))
+
     def bsn() -> str:
-        return valid_test_bsn(rng) if rng.random() < 0.6 else ""
+        position = next(positions)
+        return demo_bsn(index, position) if rng.random() < 0.6 else ""
 
     members = [services.MemberData(rng.choice(ADULT_NAMES), surname, born(20, 70), PersonRole.PARENT, bsn())]
     if rng.random() < 0.5:
@@ -530,6 +608,7 @@ def _advance_status(
                 to_status=HouseholdStatus.CLOSED,
                 reason="Doelen behaald; gezin redt zich weer zelf",
                 date=day,
+                task_outcomes=_decide_open_tasks(household),
             )
         else:
             regisseur = User.objects.filter(role=Role.SECOND_LINE_REGISSEUR).order_by("id").first()
@@ -541,4 +620,5 @@ def _advance_status(
                     reason="Langdurige specialistische ondersteuning nodig; warme overdracht aan regisseur",
                     date=day,
                     regisseur_id=regisseur.id,
+                    task_outcomes=_decide_open_tasks(household),
                 )

@@ -1,7 +1,9 @@
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from wijkkracht.accounts.models import Role, User
 from wijkkracht.households.models import Contact, Household, HouseholdStatus, Person, Task
@@ -94,3 +96,29 @@ def test_demo_has_measurements_that_show_progress():
         from wijkkracht.diagnosis.rules import intake_gaps
 
         assert intake_gaps(household, household.status_since) == []
+
+
+@pytest.mark.django_db
+def test_demo_contact_notes_match_their_kind():
+    """A no-show is no conversation and a phone call or e-mail is not at home: the demo shows what real
+    notes look like, so every note must fit its kind of contact."""
+    from wijkkracht.households.models import ContactKind
+
+    call_command("demo", households=30, seed=11, stdout=StringIO())
+    not_for = {
+        ContactKind.NO_SHOW: ("gesproken", "gesprek", "samen", "besproken", "thuis"),
+        ContactKind.PHONE: ("thuis", "huisbezoek", "op kantoor", "samen de post"),
+        ContactKind.DIGITAL: ("thuis", "huisbezoek", "op kantoor"),
+        ContactKind.OFFICE: ("thuis", "huisbezoek", "telefonisch"),
+        ContactKind.HOME_VISIT: ("telefonisch", "gebeld", "op kantoor"),
+    }
+    kinds = set()
+    for contact in Contact.objects.all():
+        kinds.add(contact.kind)
+        # an appointment still to come says what is planned, not what happened
+        planned = contact.date > timezone.localdate()
+        assert contact.note.startswith("Gepland,") == planned, (contact.date, contact.note)
+        note = contact.note.lower()
+        wrong = [word for word in not_for.get(contact.kind, ()) if re.search(rf"\b{word}\b", note)]
+        assert not wrong, (contact.kind, contact.note)
+    assert ContactKind.NO_SHOW in kinds and ContactKind.PHONE in kinds
