@@ -28,6 +28,7 @@ from wijkkracht.common.admin import (
     deletion_refusal,
     is_functional_admin,
 )
+from wijkkracht.common.forms import CHOOSE_LABEL
 
 
 @admin.register(Expertise)
@@ -36,7 +37,9 @@ class ExpertiseAdmin(ConfigurationAdmin):
 
 
 def _role_choices() -> list[tuple[str, Any]]:
-    return [("", "---------")] + [(value, label) for value, label in Role.choices if value in services.ASSIGNABLE_ROLES]
+    return [("", CHOOSE_LABEL)] + [
+        (value, label) for value, label in Role.choices if value in services.ASSIGNABLE_ROLES
+    ]
 
 
 class StaffAccountCreationForm(forms.ModelForm):

@@ -3,14 +3,41 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from wijkkracht.accounts.deletion import case_data_models
 from wijkkracht.accounts.models import Role
+from wijkkracht.common.forms import with_choose_label
+
+# Texts of Django's management templates that its Dutch catalogue lacks (Django 5.2 added them). Listed here
+# so that makemessages keeps them in our catalogue, which Django prefers over its own (LOCALE_PATHS first).
+DJANGO_ADMIN_MESSAGES = (
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Model name"),
+    gettext_noop("Error:"),
+)
+
+
+def _boolean_icon(field_val: bool | None) -> SafeString:
+    """Django's yes/no icon with a Dutch text alternative: Django 5.2 writes "True"/"False" in its alt,
+    untranslated, which a screen reader reads out. Django's helpers import it from admin_list on every
+    call, so replacing it there is enough; tests/test_admin_in_dutch.py notices when that changes."""
+    name = {True: "yes", False: "no", None: "unknown"}[field_val]
+    icon = static(f"admin/img/icon-{name}.svg")
+    text = {True: gettext("Yes"), False: gettext("No"), None: gettext("Unknown")}[field_val]
+    return format_html('<img src="{}" alt="{}">', icon, text)
+
+
+admin_list._boolean_icon = _boolean_icon  # type: ignore[attr-defined]
 
 # Access to the management site follows from roles, never from Django's permission flags: a superuser has
 # every Django permission, so admin pages that go by those (groups; API tokens, which would let a superuser
@@ -58,7 +85,22 @@ def deletion_refusal(objs: Iterable[models.Model]) -> str:
     ) % {"objects": names, "kinds": kinds}
 
 
-class ConfigurationAdmin(admin.ModelAdmin):
+class DutchAdminMixin:
+    """Every management page in Dutch and without "---------": select fields start with "Kies…", and the
+    list of actions with "Kies een actie…". Put it before ``admin.ModelAdmin`` (or an inline)."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        # The admin wraps a relation's select in a widget with add/change links; the field is what counts.
+        return with_choose_label(field) if field is not None else None
+
+    def get_action_choices(self, request: HttpRequest, default_choices: Any = None) -> list[tuple[str, str]]:
+        return super().get_action_choices(  # type: ignore[misc]
+            request, default_choices=[("", gettext_lazy("Choose an action…"))]
+        )
+
+
+class ConfigurationAdmin(DutchAdminMixin, admin.ModelAdmin):
     """Configuration is managed by the functional administrator; case content is not in admin at all.
 
     Deleting never lists related objects (only the objects themselves and counts per kind), and is refused
@@ -107,7 +149,7 @@ class ConfigurationAdmin(admin.ModelAdmin):
         return super().delete_view(request, object_id, extra_context)
 
 
-class ConfigurationInline(admin.TabularInline):
+class ConfigurationInline(DutchAdminMixin, admin.TabularInline):
     extra = 1
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -123,7 +165,7 @@ class ConfigurationInline(admin.TabularInline):
         return is_functional_admin(request)
 
 
-class PrivacyOfficerReadOnlyAdmin(admin.ModelAdmin):
+class PrivacyOfficerReadOnlyAdmin(DutchAdminMixin, admin.ModelAdmin):
     """What the privacy officer supervises (the logs, sign-in records, API keys): readable by that role only,
     never added, changed or deleted through the admin."""
 

@@ -6,6 +6,56 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+#: The empty choice of a select field: a prompt, never Django's "---------".
+CHOOSE_LABEL = gettext_lazy("Choose…")
+_DASHES = "---------"
+
+
+def with_choose_label(field: forms.Field, label: str | Promise = CHOOSE_LABEL) -> forms.Field:
+    """Give a select field a meaningful empty choice ("Kies…") instead of "---------".
+
+    A model choice field keeps its own empty label when a form chose one (``"Derive from postcode"``), and
+    gets none when it has none (``empty_label=None``); only Django's dashes are replaced. Choice fields
+    (model fields with choices and ``blank=True``, ``BLANK_CHOICE_DASH``) get the same treatment. Radio
+    buttons and checkboxes have no empty choice to label. Returns the field, so it can wrap a declaration.
+    """
+    if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return field
+    if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+        if field.empty_label is not None and str(field.empty_label) == _DASHES:
+            field.empty_label = label  # type: ignore[assignment]
+        return field
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = list(field.choices)  # type: ignore[arg-type]
+        if any(value in ("", None) and str(text) == _DASHES for value, text in choices):
+            field.choices = [
+                (value, label if value in ("", None) and str(text) == _DASHES else text) for value, text in choices
+            ]
+    return field
+
+
+class ChooseLabelMixin:
+    """A form mixin: every select field's empty choice reads "Kies…" instead of "---------". Put it first:
+    ``class MyForm(ChooseLabelMixin, forms.ModelForm)``."""
+
+    choose_label: str | Promise = CHOOSE_LABEL
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            with_choose_label(field, self.choose_label)
+
+
+def required_when(field: forms.Field, when: str | Promise) -> forms.Field:
+    """Mark an optional field as conditional: it is needed in some cases only, and its label says when
+    ("Lid (nodig bij een meting per lid)") instead of "(niet verplicht)". The form or service still
+    checks the condition; this is what the person reads. Returns the field, so it can wrap a declaration.
+    """
+    field.required_when = when  # type: ignore[attr-defined]
+    return field
 
 
 def apply_service_errors(
@@ -46,7 +96,10 @@ def form_page(
     submit_label: str = "",
     intro: str = "",
 ) -> HttpResponse:
-    """Every simple form page looks the same: a title, an optional intro, the fields, save and cancel."""
+    """Every simple form page looks the same: a title, an optional intro, the fields, save and cancel; and
+    no select field shows "---------" (see `with_choose_label`)."""
+    for field in form.fields.values():
+        with_choose_label(field)
     context = {"form": form, "title": title, "intro": intro, "submit_label": submit_label, "cancel_url": cancel_url}
     return render(request, "common/form_page.html", context)
 

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from localflavor.nl.validators import NLBSNFieldValidator, NLZipCodeFieldValidator
 
@@ -57,7 +58,7 @@ def validate_not_before(value: datetime.date, earliest: datetime.date, *, what: 
     if value < earliest:
         raise ValidationError(
             _("This date cannot lie before %(what)s (%(date)s).")
-            % {"what": what, "date": earliest.strftime("%d-%m-%Y")},
+            % {"what": what, "date": date_format(earliest, "j F Y")},
             code="date_too_early",
         )
 
@@ -77,7 +78,7 @@ def validate_within_years_ahead(value: datetime.date) -> None:
     if value > latest:
         raise ValidationError(
             _("This date lies more than %(years)d years ahead; choose a date until %(date)s.")
-            % {"years": MAX_YEARS_AHEAD, "date": latest.strftime("%d-%m-%Y")},
+            % {"years": MAX_YEARS_AHEAD, "date": date_format(latest, "j F Y")},
             code="too_far_ahead",
         )
 

@@ -203,6 +203,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+#: Files browsers ask for at the root of the site (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = PACKAGE_DIR / "common" / "static" / "wijkkracht" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -241,6 +243,11 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "wijkkracht.plans.models.PlanStatus",
         "ActionStatusEnum": "wijkkracht.plans.models.ActionStatus",
         "SuggestionStatusEnum": "wijkkracht.plans.models.SuggestionStatus",
+        # The names these had before the lifecycle's own `kind` and `outcome` fields came along.
+        "KindEnum": "wijkkracht.households.models.ContactKind",
+        "OutcomeEnum": "wijkkracht.plans.models.GoalOutcome",
+        "TaskOutcomeEnum": "wijkkracht.casefile.lifecycle_api.TASK_OUTCOME_CHOICES",
+        "HistoryKindEnum": "wijkkracht.casefile.lifecycle_api.HISTORY_KIND_CHOICES",
     },
 }
 

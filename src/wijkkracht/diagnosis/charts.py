@@ -5,9 +5,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.progress import scores_of
@@ -149,13 +151,13 @@ def target_svg(
     body.append(f'<g class="legend">{"".join(legend)}</g>')
     before_text = (
         _("dashed circle: %(moment)d-meting of %(date)s")
-        % {"moment": before.moment, "date": before.date.strftime("%d-%m-%Y")}
+        % {"moment": before.moment, "date": date_format(before.date, "j F Y")}
         if before
         else ""
     )
     after_text = _("coloured cell: %(moment)d-meting of %(date)s") % {
         "moment": after.moment,
-        "date": after.date.strftime("%d-%m-%Y"),
+        "date": date_format(after.date, "j F Y"),
     }
     description = _(
         "Target with one sector per domain and rings from the centre outward: %(rings)s. %(after)s. %(before)s"
@@ -225,11 +227,15 @@ def heat_strip_svg(
                 f'dominant-baseline="middle" font-size="13" fill="{cell.text_colour}">'
                 f"{'' if cell.value is None else cell.value}</text>"
             )
-    description = _("%(instrument)s for %(subject)s: %(domains)d domains over %(moments)d measurements.") % {
+    domains = ngettext("%(count)d domain", "%(count)d domains", len(rows)) % {"count": len(rows)}
+    moments = ngettext("%(count)d measurement", "%(count)d measurements", len(measurements)) % {
+        "count": len(measurements)
+    }
+    description = _("%(instrument)s for %(subject)s: %(domains)s over %(moments)s.") % {
         "instrument": definition.name,
         "subject": subject,
-        "domains": len(rows),
-        "moments": len(measurements),
+        "domains": domains,
+        "moments": moments,
     }
     return _svg(width, height, chart_id, f"{definition.name} – {subject}", description, body, "chart--strip")
 
@@ -239,7 +245,7 @@ def ladder_svg(
 ) -> SafeString:
     """The participation ladder of one adult over time: rungs bottom (1) to top, one point per measurement."""
     rungs = sorted(definition.scale, key=lambda item: item.value)
-    label_width, column_width, rung_height, top = 330, 90, 34, 16
+    label_width, column_width, rung_height, top = 330, 120, 34, 16
     width = label_width + column_width * max(1, len(measurements)) + 20
     height = top + rung_height * len(rungs) + 34
     domain_code = definition.domains[0].code
@@ -263,7 +269,7 @@ def ladder_svg(
         value = scores_of(measurement).get(domain_code)
         body.append(
             f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" font-size="12" fill="#1b1b1f">'
-            f"{measurement.date.strftime('%d-%m-%Y')}</text>"
+            f"{escape(date_format(measurement.date, 'j F Y'))}</text>"
         )
         if value is not None and value in definition.values:
             points.append((x, y_of(value), definition.scale_value(value).colour))
@@ -275,8 +281,9 @@ def ladder_svg(
             f'<circle class="ladder-point" cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{colour}" '
             'stroke="#1b1b1f" stroke-width="2"/>'
         )
-    description = _("Participation ladder of %(subject)s over %(count)d measurements, rung 1 at the bottom.") % {
-        "subject": subject,
-        "count": len(measurements),
-    }
+    description = ngettext(
+        "Participation ladder of %(subject)s over %(count)d measurement, rung 1 at the bottom.",
+        "Participation ladder of %(subject)s over %(count)d measurements, rung 1 at the bottom.",
+        len(measurements),
+    ) % {"subject": subject, "count": len(measurements)}
     return _svg(width, height, chart_id, f"{definition.name} – {subject}", description, body, "chart--ladder")

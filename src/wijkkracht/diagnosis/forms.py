@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wijkkracht.common.forms import DateInput
+from wijkkracht.common.forms import DateInput, required_when
 from wijkkracht.diagnosis.models import NOTE_MAX_LENGTH, Participation
 from wijkkracht.diagnosis.services import ScoreInput
 from wijkkracht.households.forms import VersionedForm
@@ -12,12 +12,15 @@ from wijkkracht.instruments.models import InstrumentVersion
 
 class MeasurementStartForm(forms.Form):
     instrument = forms.ChoiceField(label=_("Instrument"))
-    person = forms.TypedChoiceField(
-        label=_("Member"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text=_("For instruments scored per member."),
+    person = required_when(
+        forms.TypedChoiceField(
+            label=_("Member"),
+            coerce=int,
+            required=False,
+            empty_value=None,
+            help_text=_("For instruments scored per member."),
+        ),
+        _("needed for a measurement per member"),
     )
     date = forms.DateField(label=_("Date"), widget=DateInput())
     participation = forms.ChoiceField(label=_("Scored by"), choices=Participation.choices)

@@ -3,6 +3,7 @@ import copy
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wijkkracht.security.services import API_TOKEN_MAX_DAYS
 
@@ -56,4 +57,6 @@ class ApiTokenForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["days"].help_text = _("Empty: %(days)d days.") % {"days": settings.API_TOKEN_DAYS}
+        self.fields["days"].help_text = ngettext(
+            "Empty: %(days)d day.", "Empty: %(days)d days.", settings.API_TOKEN_DAYS
+        ) % {"days": settings.API_TOKEN_DAYS}

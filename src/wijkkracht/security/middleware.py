@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wijkkracht.security import services
 from wijkkracht.security.policy import has_confirmed_device, is_verified, two_factor_required
@@ -62,13 +63,19 @@ class IdleTimeoutMiddleware:
             signed_in_at = request.session.get(SIGNED_IN_AT_SESSION_KEY)
             message = None
             if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
-                message = _("You were logged out after %(minutes)d minutes without activity. Please log in again.") % {
-                    "minutes": max(1, settings.SESSION_IDLE_TIMEOUT // 60)
-                }
+                minutes = max(1, settings.SESSION_IDLE_TIMEOUT // 60)
+                message = ngettext(
+                    "You were logged out after %(minutes)d minute without activity. Please log in again.",
+                    "You were logged out after %(minutes)d minutes without activity. Please log in again.",
+                    minutes,
+                ) % {"minutes": minutes}
             elif signed_in_at is not None and now - signed_in_at > settings.SESSION_COOKIE_AGE:
-                message = _("You were logged out %(hours)s hours after logging in. Please log in again.") % {
-                    "hours": f"{settings.SESSION_COOKIE_AGE / 3600:g}"
-                }
+                hours = settings.SESSION_COOKIE_AGE / 3600
+                message = ngettext(
+                    "You were logged out %(hours)s hour after logging in. Please log in again.",
+                    "You were logged out %(hours)s hours after logging in. Please log in again.",
+                    1 if hours == 1 else 2,
+                ) % {"hours": f"{hours:g}"}
             if message is not None:
                 logout(request)
                 messages.info(request, message)

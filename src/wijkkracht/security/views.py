@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -105,7 +106,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         if check.problem == "throttled":
             form.add_error(
-                "code", _("Too many wrong codes; wait %(seconds)s seconds.") % {"seconds": check.wait_seconds}
+                "code",
+                ngettext(
+                    "Too many wrong codes; wait %(seconds)s second.",
+                    "Too many wrong codes; wait %(seconds)s seconds.",
+                    check.wait_seconds,
+                )
+                % {"seconds": check.wait_seconds},
             )
         else:
             if check.problem == "recovery":

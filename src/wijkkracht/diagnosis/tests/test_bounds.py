@@ -3,6 +3,9 @@ and in the API, and nothing saved."""
 
 import datetime
 
+from django.utils import translation
+from django.utils.formats import date_format
+
 from wijkkracht.diagnosis.models import Measurement
 
 
@@ -15,7 +18,8 @@ def test_a_measurement_before_the_registration_is_refused_on_the_page_and_in_the
     page = client.post(f"/huishoudens/{world.household.id}/metingen/nieuw/", data)
     response = api.post("/api/v1/measurements/", data | {"household": world.household.id}, format="json")
 
-    registered = world.household.registered_on.strftime("%d-%m-%Y")
+    with translation.override("nl"):
+        registered = date_format(world.household.registered_on, "j F Y")
     assert page.status_code == 200 and registered in str(page.context["form"].errors["date"])
     assert response.status_code == 400 and registered in response.json()["date"][0]
     assert not Measurement.objects.exists()

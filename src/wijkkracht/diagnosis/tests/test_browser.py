@@ -39,11 +39,11 @@ def test_take_a_0_meting_and_a_1_meting_and_see_the_target_change(page):
         assert_accessible(page)
         page.get_by_role("button", name="Meting afronden").click()
         page.get_by_text("De meting is afgerond.").wait_for()
-        target = page.locator("svg.chart--target")
+        target = page.locator(".pictures svg.chart--target")  # the diagnosis section, not the summary card
         assert target.locator(f'path.cell--now[data-level="{level}"]').count() == 8
 
     # After the 1-meting the earlier 0-meting shows as dashed markers in the outer ring.
-    assert page.locator("svg.chart--target circle.marker-before").count() == 8
+    assert page.locator(".pictures svg.chart--target circle.marker-before").count() == 8
     assert_accessible(page)
 
     page.get_by_role("link", name="Voortgang (printbaar)").click()

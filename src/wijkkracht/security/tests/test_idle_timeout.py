@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from freezegun import freeze_time
 
-from wijkkracht.security.tests.helpers import dutch
+from wijkkracht.security.tests.helpers import dutch_plural
 
 
 def test_the_default_is_thirty_minutes():
@@ -29,7 +29,12 @@ def test_an_active_session_stays_and_an_idle_one_ends_with_a_dutch_message(world
         assert not Session.objects.filter(session_key=session_key).exists()
         login_page = client.get(response.url).content.decode()
         assert (
-            dutch("You were logged out after %(minutes)d minutes without activity. Please log in again.", minutes=30)
+            dutch_plural(
+                "You were logged out after %(minutes)d minute without activity. Please log in again.",
+                "You were logged out after %(minutes)d minutes without activity. Please log in again.",
+                30,
+                minutes=30,
+            )
             in login_page
         )
         assert client.get("/huishoudens/mijn/").status_code == 302
@@ -55,6 +60,9 @@ def test_even_an_active_session_ends_at_the_absolute_session_age(world, client):
         response = client.get("/huishoudens/mijn/")
         assert response.status_code == 302 and response.url.startswith("/inloggen/")
         login_page = client.get(response.url).content.decode()
-        assert dutch("You were logged out %(hours)s hours after logging in. Please log in again.", hours="8") in (
-            login_page
-        )
+        assert dutch_plural(
+            "You were logged out %(hours)s hour after logging in. Please log in again.",
+            "You were logged out %(hours)s hours after logging in. Please log in again.",
+            8,
+            hours="8",
+        ) in (login_page)

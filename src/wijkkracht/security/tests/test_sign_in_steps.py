@@ -15,7 +15,7 @@ from wijkkracht.accounts.tests.factories import PASSWORD
 from wijkkracht.privacy.models import AccessLogEntry
 from wijkkracht.security.services import recovery_codes_regenerate
 from wijkkracht.security.testing import confirmed_device, login_verified
-from wijkkracht.security.tests.helpers import code_for_key, current_code, dutch, wrong_code
+from wijkkracht.security.tests.helpers import code_for_key, current_code, dutch, dutch_plural, wrong_code
 from wijkkracht.security.views import PENDING_KEY_SESSION_KEY, SECOND_FACTOR_VERIFIED
 
 VERIFY = "/tweestapsverificatie/controleren/"
@@ -131,7 +131,14 @@ def test_while_throttled_the_message_says_to_wait(world, client, settings):
     client.force_login(world.functional_admin)
     client.post(VERIFY, {"code": wrong_code(current_code(device))})
     page = client.post(VERIFY, {"code": current_code(device)}).content.decode()
-    wait = re.escape(dutch("Too many wrong codes; wait %(seconds)s seconds.")).replace(re.escape("%(seconds)s"), r"\d+")
+    wait = re.escape(
+        dutch_plural(
+            "Too many wrong codes; wait %(seconds)s second.",
+            "Too many wrong codes; wait %(seconds)s seconds.",
+            2,
+            seconds="%(seconds)s",
+        )
+    ).replace(re.escape("%(seconds)s"), r"\d+")
     assert re.search(wait, page)
     assert dutch("This code is not correct. Wait for the next code and try again.") not in page
     assert not verified(client)
