@@ -10,8 +10,8 @@ urlpatterns = [
     path("team/werkverdeling/", worklist_views.workload, name="workload"),
     path("mijn-taken/", worklist_views.my_tasks, name="my_tasks"),
     path("mijn-taken/week/", worklist_views.my_week, name="my_week"),
-    path("mijn-taken/<int:task_id>/afronden/", worklist_views.my_task_complete, name="my_task_complete"),
-    path("<int:household_id>/", views.household_detail, name="household"),
-    path("<int:household_id>/status/", views.status_change, name="status_change"),
-    path("<int:household_id>/heropenen/", views.reopen, name="reopen"),
+    path("mijn-taken/<id:task_id>/afronden/", worklist_views.my_task_complete, name="my_task_complete"),
+    path("<id:household_id>/", views.household_detail, name="household"),
+    path("<id:household_id>/status/", views.status_change, name="status_change"),
+    path("<id:household_id>/heropenen/", views.reopen, name="reopen"),
 ]

@@ -169,12 +169,14 @@ def contact_list_for_user(
 def appointment_list_for_user(
     *, access: AccessContext, worker: User, date_from: datetime.date, date_to: datetime.date
 ) -> QuerySet[Contact]:
-    """The planned appointments of `worker` (contacts dated today or later) between two dates (inclusive)
-    in the households the user may see, earliest first, with their household. Not access-logged: the page
-    that shows them logs one `list` row per household shown (`privacy.services.access_log_record_many`)."""
+    """The planned appointments of `worker` between two dates (inclusive) in the households the user may see,
+    earliest first, with their household: contacts dated after today, and today's that were planned (no duration
+    yet; a contact logged today as having happened has one). Not access-logged: the page that shows them logs one
+    `list` row per household shown (`privacy.services.access_log_record_many`)."""
     today = timezone.localdate()
     return (
         contact_list_for_user(access=access, worker=worker, date_from=max(date_from, today), date_to=date_to)
+        .filter(Q(date__gt=today) | Q(duration_minutes__isnull=True))
         .exclude(kind=ContactKind.NO_SHOW)
         .select_related("household")
         .order_by("date", "id")

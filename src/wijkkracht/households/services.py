@@ -134,18 +134,31 @@ class _KnownElsewhere:
 
     @property
     def allowed(self) -> bool:
-        """Shared custody of a child is the one exception, stated by the worker."""
-        return self.member.shared_custody and self.member.role == PersonRole.CHILD
+        """Shared custody of a child is the one exception, stated by the worker: two households, never three."""
+        return (
+            self.member.shared_custody
+            and self.member.role == PersonRole.CHILD
+            and len({person.household_id for person in self.existing}) == 1
+        )
 
-    def message(self) -> str:
-        teams = sorted({person.household.team.name for person in self.existing})
+    def message(self, team: Team | None) -> str:
+        """Names only the other team(s); within the worker's own team the household's reference (which the
+        worker may see anyway)."""
+        other_teams = sorted({p.household.team.name for p in self.existing if team is None or p.household.team != team})
+        if self.member.shared_custody and len({person.household_id for person in self.existing}) > 1:
+            return _("This child is already in two open households; shared custody allows two, not three.")
+        if not other_teams:
+            references = ", ".join(sorted({person.household.reference for person in self.existing}))
+            return _("This person is already in another open household of your team (%(references)s).") % {
+                "references": references
+            }
         return ngettext(
-            "This person is already known to team %(teams)s; the coordinators of both teams get a task to agree "
-            "who continues.",
-            "This person is already known to the teams %(teams)s; the coordinators of these teams get a task to "
-            "agree who continues.",
-            len(teams),
-        ) % {"teams": ", ".join(teams)}
+            "This person is already known to %(teams)s; the coordinators of both teams get a task to agree who "
+            "continues.",
+            "This person is already known to %(teams)s; the coordinators of these teams get a task to agree who "
+            "continues.",
+            len(other_teams),
+        ) % {"teams": ", ".join(other_teams)}
 
 
 class _RefusedKnownElsewhere(Exception):
@@ -178,13 +191,13 @@ def _known_elsewhere(entries: Sequence[tuple[str, MemberData]], *, household_id:
 
 
 def _refuse_known_elsewhere(
-    errors: ErrorCollector, entries: Sequence[tuple[str, MemberData]], *, household_id: int | None
+    errors: ErrorCollector, entries: Sequence[tuple[str, MemberData]], *, household_id: int | None, team: Team
 ) -> list[_KnownElsewhere]:
     """Add the refusal to every member known in another open household (unless shared custody is stated);
     returns the refused ones, for whom the coordinators are told."""
     refused = [item for item in _known_elsewhere(entries, household_id=household_id) if not item.allowed]
     for item in refused:
-        errors.add(item.path, item.message())
+        errors.add(item.path, item.message(team))
     return refused
 
 
@@ -223,6 +236,8 @@ def _notify_known_elsewhere(access: AccessContext, team: Team, refused: list[_Kn
             typed_name = f"{item.member.first_name.strip()} {item.member.last_name.strip()}".strip()
             for existing in item.existing:
                 other_team = existing.household.team
+                if other_team == team:
+                    continue  # within one team the worker sees both households: nothing to agree between teams
                 key = _dedupe_key("known-elsewhere", item.member.bsn, team.id, other_team.id)
                 _task_once(
                     dedupe_key=f"{key[:60]}:ask",
@@ -336,7 +351,7 @@ def _write_checking_bsns(
         _notify_known_elsewhere(access, team, refusal.items)
         errors = ErrorCollector()
         for item in refusal.items:
-            errors.add(item.path, item.message())
+            errors.add(item.path, item.message(team))
         errors.raise_if_any()
         raise
 
@@ -359,12 +374,16 @@ def reopen_conflicts(*, household: Household) -> list[str]:
         )
         for person in household.members.exclude(bsn="")
     ]
-    return [
-        _("%(name)s: %(message)s")
-        % {"name": f"{item.member.first_name} {item.member.last_name}", "message": item.message()}
-        for item in _known_elsewhere(entries, household_id=household.id)
-        if not item.allowed
-    ]
+    conflicts = []
+    for item in _known_elsewhere(entries, household_id=household.id):
+        if item.allowed:
+            continue
+        teams = sorted({person.household.team.name for person in item.existing})
+        conflicts.append(
+            _("%(name)s is now in an open household of %(teams)s.")
+            % {"name": f"{item.member.first_name} {item.member.last_name}", "teams": ", ".join(teams)}
+        )
+    return conflicts
 
 
 def lock_bsn_register() -> None:
@@ -447,7 +466,7 @@ def household_register(
         seen_bsns.add(member.bsn)
     entries = [(f"members.{index}.bsn", member) for index, member in enumerate(members)]
     if team is not None:
-        refused = _refuse_known_elsewhere(errors, entries, household_id=None)
+        refused = _refuse_known_elsewhere(errors, entries, household_id=None, team=team)
         if refused:
             _notify_known_elsewhere(access, team, refused)
     errors.raise_if_any()
@@ -667,7 +686,7 @@ def person_update(*, access: AccessContext, person: Person, expected_version: in
         errors.add("bsn", _("This BSN is already registered in this household."))
     # Only a BSN that changes is checked against other households: one already linked stays as it is.
     entries = [("bsn", member)] if member.bsn and member.bsn != person.bsn else []
-    refused = _refuse_known_elsewhere(errors, entries, household_id=household.id)
+    refused = _refuse_known_elsewhere(errors, entries, household_id=household.id, team=household.team)
     if refused:
         _notify_known_elsewhere(access, household.team, refused)
     errors.raise_if_any()
@@ -703,7 +722,7 @@ def household_member_add(*, access: AccessContext, household: Household, member:
     if member.bsn and household.members.filter(bsn=member.bsn).exists():
         errors.add("bsn", _("This BSN is already registered in this household."))
     entries = [("bsn", member)]
-    refused = _refuse_known_elsewhere(errors, entries, household_id=household.id)
+    refused = _refuse_known_elsewhere(errors, entries, household_id=household.id, team=household.team)
     if refused:
         _notify_known_elsewhere(access, household.team, refused)
     errors.raise_if_any()

@@ -10,5 +10,5 @@ urlpatterns = [
     path("tweestapsverificatie/instellen/", views.two_factor_setup, name="two_factor_setup"),
     path("tweestapsverificatie/herstelcodes/", views.recovery_codes_regenerate, name="recovery_codes"),
     path("api-sleutels/", views.api_tokens, name="api_tokens"),
-    path("api-sleutels/<int:token_id>/intrekken/", views.api_token_revoke, name="api_token_revoke"),
+    path("api-sleutels/<id:token_id>/intrekken/", views.api_token_revoke, name="api_token_revoke"),
 ]

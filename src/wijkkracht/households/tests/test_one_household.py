@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 
 from wijkkracht.households import selectors, services
 from wijkkracht.households.models import Household, HouseholdStatus, Person, SharedCustodyLink, Task
-from wijkkracht.households.tests.factories import PersonFactory
+from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactory
 from wijkkracht.privacy.models import AccessLogEntry
 
 #: Until the lead compiles the Dutch catalogue, new messages read in English: accept either.
-KNOWN = ("al bekend bij team", "already known to team")
+KNOWN = ("al bekend bij", "already known to")
 
 
 def valid_bsn(prefix: str) -> str:
@@ -226,3 +226,23 @@ class TestPagesAndApi:
         )
         assert response.status_code == 400 and "shared_custody" in response.json()
         assert world.household.members.count() == 1
+
+
+class TestFoundByTheTester:
+    def test_shared_custody_allows_two_households_not_three(self, world, known):
+        register(world, member(shared_custody=True))  # the second household: allowed
+        third = HouseholdFactory(team=world.team)
+        before = snapshot()
+        with pytest.raises(ValidationError) as caught:
+            services.household_member_add(access=world.access(), household=third, member=member(shared_custody=True))
+        assert "bsn" in caught.value.message_dict
+        assert snapshot() == before
+
+    def test_a_person_in_another_household_of_the_own_team_is_named_by_reference_and_makes_no_tasks(self, world):
+        PersonFactory(household=world.household, bsn=OTHER)
+        tasks = Task.objects.count()
+        with pytest.raises(ValidationError) as caught:
+            register(world, member(bsn=OTHER, role="parent"))
+        message = caught.value.message_dict["members.0.bsn"][0]
+        assert world.household.reference in message and world.team.name not in message
+        assert Task.objects.count() == tasks

@@ -180,7 +180,7 @@ class TestContactsApi:
 
 class TestAppointments:
     def test_the_workers_appointments_in_visible_households(self, world):
-        today_visit = log(world, kind=ContactKind.HOME_VISIT, date=TODAY(), duration_minutes=45)
+        log(world, kind=ContactKind.HOME_VISIT, date=TODAY(), duration_minutes=45)  # happened today: not one
         later = log(world, kind=ContactKind.OFFICE, date=days(5))
         log(world, date=days(-1), duration_minutes=10)  # past: not an appointment
         log(world, kind=ContactKind.OFFICE, date=days(20))  # outside the week
@@ -188,7 +188,7 @@ class TestAppointments:
         found = selectors.appointment_list_for_user(
             access=world.access(), worker=world.worker, date_from=days(-7), date_to=days(7)
         )
-        assert [contact.id for contact in found] == [today_visit.id, later.id]
+        assert [contact.id for contact in found] == [later.id]
 
     @pytest.mark.parametrize("who", ["other_worker", "policy_officer", "functional_admin"])
     def test_others_see_no_appointments(self, world, who):
@@ -554,3 +554,17 @@ def test_new_endpoints_give_others_nothing(world, api, client, who):
     assert refused(client.get(f"/huishoudens/taken/{task.id}/annuleren/"))
     assert refused(client.post(f"/huishoudens/taken/{team_task.id}/annuleren/", {"reason": "x"}))
     assert set(Task.objects.values_list("status", flat=True)) == {"open"} and Task.objects.count() == 2
+
+
+def test_todays_contact_that_happened_is_not_an_appointment_but_todays_planned_one_is(world):
+    today = timezone.localdate()
+    happened = ContactFactory(household=world.household, worker=world.worker, date=today, duration_minutes=45)
+    planned = ContactFactory(household=world.household, worker=world.worker, date=today, duration_minutes=None)
+    later = ContactFactory(
+        household=world.household, worker=world.worker, date=today + datetime.timedelta(days=2), duration_minutes=None
+    )
+    found = selectors.appointment_list_for_user(
+        access=world.access(), worker=world.worker, date_from=today, date_to=today + datetime.timedelta(days=6)
+    )
+    assert [contact.id for contact in found] == [planned.id, later.id]
+    assert happened.id not in {contact.id for contact in found}

@@ -164,7 +164,7 @@ def _paths(resolver: URLResolver, prefix: str = "") -> list[str]:
             route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route).strip("^$")
             if re.search(r"[()\[\]\\?*+|]", route):
                 continue
-        route = re.sub(r"<int:\w+>", "1", route)
+        route = re.sub(r"<(?:int|id):\w+>", "1", route)
         route = re.sub(r"<(?:str|slug|path):\w+>|<\w+>", "x", route)
         if isinstance(pattern, URLResolver):
             paths.extend(_paths(pattern, prefix + route))
