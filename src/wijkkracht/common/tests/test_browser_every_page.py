@@ -1,0 +1,104 @@
+"""Every page of every role, in a real browser at 390 px wide (a phone held upright): no sideways scrolling
+and no axe-core violations.
+
+Structural, like the header test: the pages are found by crawling every link from each role's start page on a
+demo municipality (one page per kind: ids and query strings do not make a new kind), so a page added later is
+covered without touching this test. Each page is also opened at 1280 px for axe, since some rules (colour
+contrast of a wide table, landmarks of a two-column layout) only show there."""
+
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from wijkkracht.accounts.models import Role, User
+from wijkkracht.common.tests.browser import assert_accessible
+from wijkkracht.common.tests.test_headers import crawl, kind_of_page
+from wijkkracht.plans.models import Plan
+from wijkkracht.security.testing import login_verified
+
+pytestmark = pytest.mark.browser
+
+#: Pages that are not ours to lay out, with the reason.
+NOT_CHECKED = {
+    "/api/v1/docs/": "Swagger UI (a third-party page for developers, not for a phone)",
+}
+#: Pages checked for width only: Django's own management-site markup has axe findings we do not control here
+#: (unlabelled action checkboxes, breadcrumb links, filter-widget icons); the management site is for the
+#: functional administrator on a desktop, and its texts are checked by `test_admin_in_dutch.py`.
+WIDTH_ONLY = ("/beheer/",)
+
+
+def signed_in_client(user: User) -> Client:
+    client = Client()
+    login_verified(client, user)
+    return client
+
+
+def pages_of(client: Client, *starts: str) -> list[str]:
+    """One URL per kind of HTML page the client can open (200)."""
+    pages: dict[str, str] = {}
+    for url, code in crawl(client, *starts).items():
+        kind = kind_of_page(urlsplit(url).path)
+        if code == 200 and kind not in pages and not any(url.startswith(skip) for skip in NOT_CHECKED):
+            response = client.get(url)
+            if response.headers.get("Content-Type", "").startswith("text/html"):
+                pages[kind] = url
+    return sorted(pages.values())
+
+
+def open_as(browser, live_server, client: Client, width: int):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="nl-NL", base_url=live_server.url, viewport={"width": width, "height": 800})
+    host = urlsplit(live_server.url).hostname
+    context.add_cookies(
+        [{"name": name, "value": morsel.value, "domain": host, "path": "/"} for name, morsel in client.cookies.items()]
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+def sideways_overflow(page) -> int:  # type: ignore[no-untyped-def]
+    """How many pixels the page is wider than the window (0: no horizontal scrolling)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def test_every_page_fits_a_phone_and_has_no_axe_violations(browser, live_server, transactional_db):
+    call_command("demo", households=3, seed=2026, stdout=StringIO())
+    plan = Plan.objects.order_by("id").first()
+    assert plan is not None
+    household = plan.household
+    users = {
+        "contact person": household.contact_person,
+        "coordinator": User.objects.filter(role=Role.TEAM_COORDINATOR, memberships__team=household.team).first(),
+        "regisseur": User.objects.filter(role=Role.SECOND_LINE_REGISSEUR).first(),
+        "policy officer": User.objects.filter(role=Role.POLICY_OFFICER).first(),
+        "functional administrator": User.objects.filter(role=Role.FUNCTIONAL_ADMIN).first(),
+    }
+    problems: list[str] = []
+    checked = 0
+    for role, user in users.items():
+        assert user is not None, role
+        client = signed_in_client(user)
+        urls = pages_of(client, "/", f"/huishoudens/{household.id}/")
+        for width in (390, 1280):
+            context, page = open_as(browser, live_server, client, width)
+            try:
+                for url in urls:
+                    page.goto(url)
+                    if width == 390 and (overflow := sideways_overflow(page)) > 0:
+                        problems.append(f"{role} {url}: {overflow} px wider than 390 px")
+                    if url.startswith(WIDTH_ONLY):
+                        checked += 1
+                        continue
+                    try:
+                        assert_accessible(page)
+                    except AssertionError as error:
+                        problems.append(f"{role} {url} at {width} px: {error}")
+                    checked += 1
+            finally:
+                context.close()
+    assert checked > 20
+    assert not problems, "\n\n".join(problems)
