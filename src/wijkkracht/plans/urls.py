@@ -10,9 +10,7 @@ urlpatterns = [
     path("<id:household_id>/plan/<id:plan_id>/print/", views.plan_print, name="print"),
     path("<id:household_id>/plan/<id:plan_id>/doelen/nieuw/", views.goal_add, name="goal_add"),
     path("<id:household_id>/plan/<id:plan_id>/doelen/<id:goal_id>/", views.goal_edit, name="goal_edit"),
-    path(
-        "<id:household_id>/plan/<id:plan_id>/doelen/<id:goal_id>/acties/nieuw/", views.action_add, name="action_add"
-    ),
+    path("<id:household_id>/plan/<id:plan_id>/doelen/<id:goal_id>/acties/nieuw/", views.action_add, name="action_add"),
     path("<id:household_id>/plan/<id:plan_id>/acties/<id:action_id>/", views.action_update, name="action_update"),
     path(
         "<id:household_id>/plan/<id:plan_id>/suggesties/<id:suggestion_id>/afwijzen/",
