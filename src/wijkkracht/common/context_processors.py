@@ -9,6 +9,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     role = getattr(user, "role", None)
     return {
         "nav_cases": role in CASE_ROLES,
+        # The team's caseload and registering are for the team; a second-line case director has only the
+        # households handed over to them.
+        "nav_team": role in (Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR),
         "nav_monitoring": role == Role.POLICY_OFFICER,
         "nav_admin": bool(user and user.is_authenticated and user.is_staff),
     }

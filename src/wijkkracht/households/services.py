@@ -246,7 +246,7 @@ def _notify_known_elsewhere(access: AccessContext, team: Team, refused: list[_Kn
                     assigned_to=_coordinator_of(team) or access.user,
                     created_by=access.user,
                     title=(
-                        _("%(name)s is already known to team %(team)s: agree with that team who continues")
+                        _("%(name)s is already known to %(team)s: agree with that team who continues")
                         % {"name": typed_name, "team": other_team.name}
                     )[:TITLE_MAX_LENGTH],
                     due_date=due,
@@ -258,7 +258,7 @@ def _notify_known_elsewhere(access: AccessContext, team: Team, refused: list[_Kn
                     assigned_to=_coordinator_of(other_team) or existing.household.contact_person or access.user,
                     created_by=access.user,
                     title=(
-                        _("Team %(team)s also wants to register %(name)s: agree with that team who continues")
+                        _("%(team)s also wants to register %(name)s: agree with that team who continues")
                         % {"team": team.name, "name": existing.full_name}
                     )[:TITLE_MAX_LENGTH],
                     due_date=due,

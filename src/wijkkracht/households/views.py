@@ -29,8 +29,17 @@ from wijkkracht.households.forms import (
     TaskCancelForm,
     TaskForm,
 )
-from wijkkracht.households.models import Task
+from wijkkracht.households.models import Household, Task
 from wijkkracht.privacy.access import AccessContext
+
+
+def _read_only(request: HttpRequest, household: Household) -> HttpResponse | None:
+    """A closed or handed-over household's case file is read-only: its forms are not offered; the page says
+    why (the services refuse the write as well)."""
+    if household.is_open:
+        return None
+    messages.error(request, services.closed_household_message())
+    return redirect("casefile:household", household_id=household.id)
 
 
 @case_worker_required
@@ -68,6 +77,8 @@ def household_register(request: HttpRequest) -> HttpResponse:
 def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = selectors.household_get_for_update(access=access, household_id=household_id)
+    if closed := _read_only(request, household):
+        return closed
     initial = {
         "name": household.name,
         "postcode": household.postcode,
@@ -105,6 +116,8 @@ def member_edit(request: HttpRequest, household_id: int, person_id: int) -> Http
     access = AccessContext.from_request(request)
     person = selectors.person_get_for_update(access=access, household_id=household_id, person_id=person_id)
     household = person.household
+    if closed := _read_only(request, household):
+        return closed
     form = MemberEditForm(
         request.POST or None,
         initial={
@@ -133,6 +146,8 @@ def member_edit(request: HttpRequest, household_id: int, person_id: int) -> Http
 def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = selectors.household_get_for_update(access=access, household_id=household_id)
+    if closed := _read_only(request, household):
+        return closed
     form = MemberForm(request.POST or None)
     return service_form_response(
         request,
@@ -149,6 +164,8 @@ def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
 def contact_add(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = selectors.household_get_for_update(access=access, household_id=household_id)
+    if closed := _read_only(request, household):
+        return closed
     today = timezone.localdate()
     form = ContactForm(request.POST or None, household=household, initial={"date": today})
     if request.method == "POST" and form.is_valid():
@@ -193,6 +210,8 @@ def contact_add(request: HttpRequest, household_id: int) -> HttpResponse:
 def contact_person_assign(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = selectors.household_get_for_update(access=access, household_id=household_id)
+    if closed := _read_only(request, household):
+        return closed
     form = ContactPersonForm(request.POST or None, household=household)
     return service_form_response(
         request,
@@ -213,6 +232,8 @@ def contact_person_assign(request: HttpRequest, household_id: int) -> HttpRespon
 def task_add(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = selectors.household_get_for_update(access=access, household_id=household_id)
+    if closed := _read_only(request, household):
+        return closed
     form = TaskForm(request.POST or None, household=household, initial={"assigned_to": household.contact_person_id})
     return service_form_response(
         request,

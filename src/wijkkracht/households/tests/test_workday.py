@@ -568,3 +568,24 @@ def test_todays_contact_that_happened_is_not_an_appointment_but_todays_planned_o
     )
     assert [contact.id for contact in found] == [planned.id, later.id]
     assert happened.id not in {contact.id for contact in found}
+
+
+@pytest.mark.parametrize("page", ["wijzigen/", "leden/nieuw/", "contacten/nieuw/", "taken/nieuw/", "aanspreekpunt/"])
+def test_a_closed_households_forms_are_not_offered(world, client, page):
+    """The forms of a closed household lead back to its page with the reason, instead of a form whose every
+    submission would be refused."""
+    world.household.status = HouseholdStatus.CLOSED
+    world.household.save(update_fields=["status"])
+    client.force_login(world.coordinator)
+    response = client.get(f"/huishoudens/{world.household.id}/{page}", follow=True)
+    assert response.redirect_chain[-1][0] == f"/huishoudens/{world.household.id}/"
+    assert "form" not in response.context or response.context.get("form") is None
+
+
+def test_the_second_line_gets_no_team_menu(world, client):
+    client.force_login(world.regisseur)
+    page = client.get("/huishoudens/mijn/").content.decode()
+    assert "/huishoudens/team/" not in page and "/huishoudens/nieuw/" not in page
+    client.force_login(world.worker)
+    page = client.get("/huishoudens/mijn/").content.decode()
+    assert "/huishoudens/team/" in page and "/huishoudens/nieuw/" in page
