@@ -272,6 +272,28 @@ def _notify_known_elsewhere(access: AccessContext, team: Team, refused: list[_Kn
                 )
 
 
+def _tell_shared_custody(
+    access: AccessContext, household: Household, person: Person, other: Household, due: datetime.date
+) -> None:
+    """A task for the household's contact person: the child also lives in `other` (shared custody)."""
+    if household.contact_person_id is None:
+        return
+    Task.objects.create(
+        household=household,
+        team_id=household.team_id,
+        assigned_to_id=household.contact_person_id,
+        created_by=access.user,
+        title=(
+            _(
+                "%(name)s also lives in a household of %(team)s (shared custody): agree with its contact person "
+                "%(contact)s how you work together"
+            )
+            % {"name": person.full_name, "team": other.team.name, "contact": other.contact_person}
+        )[:TITLE_MAX_LENGTH],
+        due_date=due,
+    )
+
+
 def _link_shared_custody(access: AccessContext, person: Person, item: _KnownElsewhere) -> None:
     """Inside the caller's transaction: link the child to its record in the other household(s) and tell
     both contact persons."""
@@ -282,36 +304,8 @@ def _link_shared_custody(access: AccessContext, person: Person, item: _KnownElse
         SharedCustodyLink.objects.get_or_create(
             person=person, other_person=existing, defaults={"stated_by": access.user}
         )
-        if household.contact_person_id is not None:
-            Task.objects.create(
-                household=household,
-                team_id=household.team_id,
-                assigned_to_id=household.contact_person_id,
-                created_by=access.user,
-                title=(
-                    _(
-                        "%(name)s also lives in a household of team %(team)s (shared custody): agree with its "
-                        "contact person %(contact)s how you work together"
-                    )
-                    % {"name": person.full_name, "team": other.team.name, "contact": other.contact_person}
-                )[:TITLE_MAX_LENGTH],
-                due_date=due,
-            )
-        if other.contact_person_id is not None:
-            Task.objects.create(
-                household=other,
-                team_id=other.team_id,
-                assigned_to_id=other.contact_person_id,
-                created_by=access.user,
-                title=(
-                    _(
-                        "%(name)s also lives in a household of team %(team)s (shared custody): agree with its "
-                        "contact person %(contact)s how you work together"
-                    )
-                    % {"name": existing.full_name, "team": household.team.name, "contact": household.contact_person}
-                )[:TITLE_MAX_LENGTH],
-                due_date=due,
-            )
+        _tell_shared_custody(access, household, person, other, due)
+        _tell_shared_custody(access, other, existing, household, due)
         access_log_record(
             access=access,
             household_id=other.id,
