@@ -15,6 +15,7 @@ from wijkkracht.casefile import selectors
 from wijkkracht.casefile.caseload import caseload_list_what, with_overdue_tasks
 from wijkkracht.casefile.lifecycle_api import HouseholdLifecycleActions
 from wijkkracht.casefile.worklist_api import CaseloadHouseholdSerializer, CaseloadQuerySerializer, caseload_filters
+from wijkkracht.common.api import api_field_names
 from wijkkracht.common.locking import expected_version, refuse_stale, with_etag
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households import services as household_services
@@ -29,6 +30,9 @@ from wijkkracht.households.api import (
     versioned_responses,
 )
 from wijkkracht.households.models import Household
+
+#: The services name the district as the page forms do.
+DISTRICT = {"wijk": "district"}
 
 
 class HouseholdViewSet(HouseholdLifecycleActions, CaseFileViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -67,14 +71,15 @@ class HouseholdViewSet(HouseholdLifecycleActions, CaseFileViewSet, mixins.ListMo
         data = dict(serializer.validated_data)
         members = [household_services.MemberData(**member) for member in data.pop("members")]
         access = self.access()
-        household = household_services.household_register(
-            access=access,
-            team_id=data.pop("team"),
-            wijk_id=data.pop("wijk"),
-            contact_person_id=data.pop("contact_person"),
-            members=members,
-            **data,
-        )
+        with api_field_names(DISTRICT):
+            household = household_services.household_register(
+                access=access,
+                team_id=data.pop("team"),
+                wijk_id=data.pop("district"),
+                contact_person_id=data.pop("contact_person"),
+                members=members,
+                **data,
+            )
         written = selectors.household_as_written(household_id=household.id)
         return Response(HouseholdDetailSerializer(written).data, status=status.HTTP_201_CREATED)
 
@@ -100,12 +105,12 @@ class HouseholdViewSet(HouseholdLifecycleActions, CaseFileViewSet, mixins.ListMo
             "house_number_addition": household.house_number_addition,
             "street": household.street,
             "city": household.city,
-            "wijk": None if "postcode" in validated else household.wijk_id,
+            "district": None if "postcode" in validated else household.wijk_id,
         }
         data = current | validated
-        with refuse_stale(version):
+        with refuse_stale(version), api_field_names(DISTRICT):
             household_services.household_address_update(
-                access=access, household=household, expected_version=version.value, wijk_id=data.pop("wijk"), **data
+                access=access, household=household, expected_version=version.value, wijk_id=data.pop("district"), **data
             )
         written = selectors.household_as_written(household_id=household.id)
         return with_etag(Response(HouseholdDetailSerializer(written).data), written)

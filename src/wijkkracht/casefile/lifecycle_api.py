@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from wijkkracht.casefile import selectors, services
-from wijkkracht.common.api import MAX_ID_LIST, IdField, PageQuerySerializer
+from wijkkracht.common.api import MAX_ID_LIST, IdField, PageQuerySerializer, api_field_names
 from wijkkracht.diagnosis.models import MeasurementStatus, WorkScoreWaiver
 from wijkkracht.diagnosis.rules import intake_gaps
 from wijkkracht.households import selectors as household_selectors
@@ -127,15 +127,16 @@ class HouseholdLifecycleActions:
         serializer = LifecycleStatusChangeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.household_status_change(
-            access=access,
-            household=household,
-            to_status=data["to_status"],
-            reason=data["reason"],
-            date=data["date"],
-            regisseur_id=data["regisseur"],
-            task_outcomes=[services.TaskOutcome(item["task"], item["outcome"]) for item in data["tasks"]],
-        )
+        with api_field_names({"regisseur": "case_director"}):
+            services.household_status_change(
+                access=access,
+                household=household,
+                to_status=data["to_status"],
+                reason=data["reason"],
+                date=data["date"],
+                regisseur_id=data["case_director"],
+                task_outcomes=[services.TaskOutcome(item["task"], item["outcome"]) for item in data["tasks"]],
+            )
         return self._written(household.id)
 
     @extend_schema(request=ReopenInputSerializer, responses=HouseholdDetailSerializer)

@@ -26,7 +26,7 @@ class CaseloadQuerySerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=HouseholdStatus.choices, required=False)
     overdue = serializers.BooleanField(required=False, default=False)
-    wijk = IdField(required=False)
+    district = IdField(required=False)
     team = IdField(required=False)
     contact_person = IdField(
         required=False, help_text="Only households with this contact person: a member of one of your teams."
@@ -64,7 +64,7 @@ def caseload_filters(query: dict[str, Any], access: AccessContext) -> caseload.C
     return caseload.CaseloadFilters(
         status=query.get("status", ""),
         overdue=query["overdue"],
-        wijk_id=query.get("wijk"),
+        wijk_id=query.get("district"),
         team_id=query.get("team"),
         contact_person_id=contact_person,
         search=query.get("q", ""),

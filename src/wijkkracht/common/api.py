@@ -17,9 +17,10 @@
   middleware) is rewritten to the same shape (``ApiErrorMiddleware``).
 """
 
+import contextlib
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -128,6 +129,20 @@ def field_errors(data: Any) -> dict[str, list[str]]:
 
     walk(data, "")
     return flat
+
+
+@contextlib.contextmanager
+def api_field_names(names: Mapping[str, str]) -> Iterator[None]:
+    """Around a service call from the API: a service error under the name a page form uses (``wijk``) is
+    reported under the API's English field name (``district``), so error paths match the request body."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise DjangoValidationError(
+            {names.get(field, field): messages for field, messages in error.error_dict.items()}
+        ) from None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

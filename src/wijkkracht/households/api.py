@@ -35,6 +35,7 @@ from wijkkracht.households.models import (
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record_many
+from wijkkracht.teams.models import Wijk
 
 
 class SingleStaffMemberField(IdField):
@@ -121,6 +122,9 @@ class HouseholdListSerializer(serializers.ModelSerializer):
     open_task_count = serializers.IntegerField(read_only=True)
     overdue_task_count = serializers.IntegerField(read_only=True)
     member_count = serializers.IntegerField(read_only=True)
+    district: serializers.PrimaryKeyRelatedField[Wijk] = serializers.PrimaryKeyRelatedField(
+        source="wijk", read_only=True, help_text="The district (wijk) the household lives in."
+    )
 
     class Meta:
         model = Household
@@ -131,7 +135,7 @@ class HouseholdListSerializer(serializers.ModelSerializer):
             "status",
             "status_since",
             "team",
-            "wijk",
+            "district",
             "contact_person",
             "contact_person_name",
             "registered_on",
@@ -145,6 +149,13 @@ class HouseholdListSerializer(serializers.ModelSerializer):
 class HouseholdDetailSerializer(HouseholdListSerializer):
     members = PersonSerializer(many=True, read_only=True)
 
+    case_director: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        source="second_line_regisseur",
+        read_only=True,
+        allow_null=True,
+        help_text="The second-line case director (regisseur) the household was handed over to.",
+    )
+
     class Meta(HouseholdListSerializer.Meta):
         fields = [
             *HouseholdListSerializer.Meta.fields,
@@ -154,7 +165,7 @@ class HouseholdDetailSerializer(HouseholdListSerializer):
             "street",
             "city",
             "intake_channel",
-            "second_line_regisseur",
+            "case_director",
             "lock_version",
             "members",
         ]
@@ -168,7 +179,7 @@ class HouseholdInputSerializer(serializers.Serializer):
     house_number_addition = serializers.CharField(max_length=6, required=False, allow_blank=True, default="")
     street = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    wijk = IdField(required=False, allow_null=True, default=None)
+    district = IdField(required=False, allow_null=True, default=None)
     intake_channel = serializers.ChoiceField(choices=IntakeChannel.choices)
     contact_person = SingleStaffMemberField(required=False, allow_null=True, default=None)
     registered_on = serializers.DateField(
@@ -187,7 +198,7 @@ class HouseholdAddressSerializer(serializers.Serializer):
     house_number_addition = serializers.CharField(max_length=6, allow_blank=True)
     street = serializers.CharField(max_length=100, allow_blank=True)
     city = serializers.CharField(max_length=100, allow_blank=True)
-    wijk = IdField(allow_null=True)
+    district = IdField(allow_null=True)
     lock_version = lock_version_field()
 
     def validate_postcode(self, value: str) -> str:
@@ -198,7 +209,9 @@ class StatusChangeInputSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=HouseholdStatus.choices)
     reason = serializers.CharField(max_length=500)
     date = serializers.DateField(required=False, allow_null=True, default=None)
-    regisseur = IdField(required=False, allow_null=True, default=None)
+    case_director = IdField(
+        required=False, allow_null=True, default=None, help_text="The second-line case director who takes over."
+    )
 
 
 class ContactPersonInputSerializer(serializers.Serializer):

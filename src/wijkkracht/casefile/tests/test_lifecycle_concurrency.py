@@ -38,7 +38,7 @@ def test_two_closings_at_once_give_one(world, round_number):
             {
                 "to_status": "handed_over",
                 "reason": "Tweede lijn",
-                "regisseur": world.regisseur.id,
+                "case_director": world.regisseur.id,
                 "tasks": [{"task": call.id, "outcome": "cancelled"}],
             },
             format="json",

@@ -59,7 +59,6 @@ PATH_EXAMPLES = {
 FIELD_EXAMPLES = {
     "household": PATH_EXAMPLES["households"],
     "team": PATH_EXAMPLES["teams"],
-    "wijk": PATH_EXAMPLES["districts"],
     "district": PATH_EXAMPLES["districts"],
     "person": PATH_EXAMPLES["persons"],
     "baseline": PATH_EXAMPLES["measurements"],
@@ -245,7 +244,7 @@ def test_pages_outside_the_api_keep_their_html_404(client, db):
 @pytest.mark.parametrize(
     ("url", "field"),
     [
-        ("/api/v1/households/?wijk=99999999999999999999", "wijk"),
+        ("/api/v1/households/?district=99999999999999999999", "district"),
         ("/api/v1/households/?team=-1", "team"),
         ("/api/v1/households/?status=nonsense", "status"),
         ("/api/v1/households/?mine=perhaps", "mine"),

@@ -307,7 +307,7 @@ DUTCH_WORDS = {
 }  # fmt: skip
 #: Dutch names still in the households resources (households/api.py, casefile/api.py), to be renamed there
 #: (`district`; `case_director` as in docs/glossary.md). Remove a name here once it is gone.
-DUTCH_NAMES_PENDING = {"wijk", "regisseur", "second_line_regisseur"}
+DUTCH_NAMES_PENDING: set[str] = set()
 
 
 def schema_names() -> set[str]:

@@ -221,3 +221,24 @@ def test_patch_address_and_member(world, api):
     world.household.refresh_from_db()
     anna.refresh_from_db()
     assert world.household.house_number == 42 and anna.first_name == "Annie"
+
+
+def test_the_district_and_the_case_director_have_english_names_in_the_api(world, api):
+    """The API says `district` and `case_director`; a service refusal about the district comes back under the
+    name the request used, with nothing saved."""
+    api.force_authenticate(world.worker)
+    before = Household.objects.count()
+    response = api.post("/api/v1/households/", household_payload(world, postcode="9999 ZZ"), format="json")
+    assert response.status_code == 400 and set(response.json()) == {"district"}
+    assert Household.objects.count() == before
+    response = api.post("/api/v1/households/", household_payload(world, district=999_999), format="json")
+    assert response.status_code == 400 and set(response.json()) == {"district"}
+    detail = api.get(f"/api/v1/households/{world.household.id}/").json()
+    assert detail["district"] == world.household.wijk_id and "case_director" in detail
+    assert "wijk" not in detail and "second_line_regisseur" not in detail
+    response = api.post(
+        f"/api/v1/households/{world.household.id}/status/",
+        {"to_status": "handed_over", "reason": "Overdracht"},
+        format="json",
+    )
+    assert response.status_code == 400 and "case_director" in response.json()
