@@ -2,10 +2,13 @@
 worker's day are in `worklist_views`)."""
 
 import datetime
+from collections.abc import Sequence
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +46,17 @@ def age_on(date_of_birth: datetime.date, today: datetime.date) -> int:
     return today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
 
 
+def _listing(
+    items: Sequence[Any] | QuerySet[Any], *, everything: bool, page_number: str | int
+) -> tuple[Page[Any] | None, list[Any], bool]:
+    """A long list of the case file: all of it in pages (`?toon=…`), or the latest few and whether there is more."""
+    if everything:
+        page = Paginator(items, selectors.CASE_FILE_PAGE_SIZE).get_page(page_number)
+        return page, list(page.object_list), False
+    preview = list(items[: selectors.CASE_FILE_PREVIEW + 1])
+    return None, preview[: selectors.CASE_FILE_PREVIEW], len(preview) > selectors.CASE_FILE_PREVIEW
+
+
 @case_worker_required
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     """The case file: a summary first (members, status, contact person, what comes next, the latest
@@ -64,21 +78,12 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     active_plan = next((plan for plan in plans if plan.status == PlanStatus.ACTIVE), None)
     overview = diagnosis_overview(household=household)
 
-    contacts = selectors.case_file_contacts(household)
-    if shown == "contacten":
-        contact_page = Paginator(contacts, selectors.CASE_FILE_PAGE_SIZE).get_page(page_number)
-        contact_list, more_contacts = list(contact_page.object_list), False
-    else:
-        contact_page = None
-        preview = list(contacts[: selectors.CASE_FILE_PREVIEW + 1])
-        contact_list, more_contacts = preview[: selectors.CASE_FILE_PREVIEW], len(preview) > selectors.CASE_FILE_PREVIEW
-    history = selectors.case_file_history(household)
-    if shown == "geschiedenis":
-        history_page = Paginator(history, selectors.CASE_FILE_PAGE_SIZE).get_page(page_number)
-        history_list, more_history = list(history_page.object_list), False
-    else:
-        history_page = None
-        history_list, more_history = history[: selectors.CASE_FILE_PREVIEW], len(history) > selectors.CASE_FILE_PREVIEW
+    contact_page, contact_list, more_contacts = _listing(
+        selectors.case_file_contacts(household), everything=shown == "contacten", page_number=page_number
+    )
+    history_page, history_list, more_history = _listing(
+        selectors.case_file_history(household), everything=shown == "geschiedenis", page_number=page_number
+    )
 
     context = {
         "household": household,

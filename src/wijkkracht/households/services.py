@@ -315,7 +315,7 @@ def _link_shared_custody(access: AccessContext, person: Person, item: _KnownElse
         )
 
 
-def _lock_bsn_register() -> None:
+def lock_bsn_register() -> None:
     """Serialise the check "is this BSN in another open household?" with the write that follows, against a
     parallel registration of the same person: every such write locks the municipality's row first."""
     municipality_id = Municipality.current().id
@@ -335,7 +335,7 @@ def _write_checking_bsns(
     try:
         with transaction.atomic():
             if any(member.bsn for _path, member in entries):
-                _lock_bsn_register()
+                lock_bsn_register()
             found = _known_elsewhere(entries, household_id=household_id)
             refused = [item for item in found if not item.allowed]
             if refused:
@@ -378,11 +378,6 @@ def reopen_conflicts(*, household: Household) -> list[str]:
             % {"name": f"{item.member.first_name} {item.member.last_name}", "teams": ", ".join(teams)}
         )
     return conflicts
-
-
-def lock_bsn_register() -> None:
-    """Public form of the lock every write that may put a BSN in an open household takes first."""
-    _lock_bsn_register()
 
 
 def _is_eligible_contact_person(user: User, team: Team) -> bool:
