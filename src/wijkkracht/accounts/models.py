@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     POLICY_OFFICER = "policy_officer", _("Policy officer")
     FUNCTIONAL_ADMIN = "functional_admin", _("Functional administrator")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    #: Staff of a partner organisation on the social map: sees only the referrals addressed to it.
+    PARTNER = "partner", _("Partner organisation")
 
 
 #: Roles that work with case files (personal data of households).

@@ -9,6 +9,8 @@ class AccessAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Changed")
     EXPORT = "export", _("Exported")
+    #: Shown to someone outside the team (a partner organisation, another team) on a consent or legal ground.
+    DISCLOSE = "disclose", _("Disclosed")
     REFUSED = "refused", _("Refused")
     LOGIN = "login", _("Signed in")
     LOGIN_FAILED = "login_failed", _("Sign-in failed")
@@ -16,7 +18,14 @@ class AccessAction(models.TextChoices):
 
 
 #: Actions about a household's data: these rows always name the household.
-CASE_ACTIONS = [AccessAction.VIEW, AccessAction.LIST, AccessAction.CREATE, AccessAction.UPDATE, AccessAction.EXPORT]
+CASE_ACTIONS = [
+    AccessAction.VIEW,
+    AccessAction.LIST,
+    AccessAction.CREATE,
+    AccessAction.UPDATE,
+    AccessAction.EXPORT,
+    AccessAction.DISCLOSE,
+]
 #: Sign-in events: these rows never name a household.
 SIGN_IN_ACTIONS = [AccessAction.LOGIN, AccessAction.LOGIN_FAILED, AccessAction.LOGOUT]
 

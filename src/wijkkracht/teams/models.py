@@ -30,6 +30,21 @@ class Municipality(models.Model):
         default=2,
         validators=[MinValueValidator(1)],
     )
+    referral_answer_working_days = models.PositiveSmallIntegerField(
+        _("answer to a referral expected within (working days)"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A referral that the partner has not answered within this many working days gives the contact person "
+            "a task."
+        ),
+    )
+    regisseur_caseload_norm = models.PositiveSmallIntegerField(
+        _("caseload norm of a second-line case director (households)"),
+        default=6,
+        validators=[MinValueValidator(1)],
+        help_text=_("A handover that takes a case director over this number needs the coordinator's approval."),
+    )
     two_factor_required_for_all_staff = models.BooleanField(
         _("two-factor authentication for all staff"),
         default=False,

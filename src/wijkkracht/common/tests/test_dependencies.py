@@ -21,9 +21,12 @@ LAYERS: dict[str, int] = {
     "instruments": 1,
     "diagnosis": 2,
     "plans": 3,
-    "casefile": 4,
+    "socialmap": 4,
     "monitoring": 4,
-    "demo": 5,
+    "consent": 5,
+    "referrals": 6,
+    "casefile": 7,
+    "demo": 8,
 }
 
 #: Imports against the direction that are there on purpose, with the reason.
