@@ -4,12 +4,26 @@ Our own tags beside HSDS: the life domains a service helps with (codes of `plans
 level in the support pyramid. Ids are HSDS ids (strings, usually UUIDs) so an import updates what it made before.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wijkkracht.teams.models import Wijk
+
+
+def search_text_of(*parts: str) -> str:
+    """What the text search looks in: the parts, lower-cased (`casefold` would turn ß into ss, which a
+    lower-cased search term would not match), joined by a newline."""
+    return "\n".join(part.lower() for part in parts if part)
+
+
+def domain_index_of(domains: Any) -> str:
+    """`["wonen", "werk"]` → `|wonen|werk|`: a domain filter is `LIKE '%|wonen|%'`."""
+    codes = [code for code in domains if isinstance(code, str)] if isinstance(domains, list) else []
+    return f"|{'|'.join(codes)}|" if codes else ""
 
 
 class PyramidLevel(models.TextChoices):
@@ -39,6 +53,8 @@ class Organization(models.Model):
     phone = models.CharField(_("telephone"), max_length=50, blank=True)
     #: HSDS fields we do not model, kept so an export gives back what an import brought.
     hsds_extra = models.JSONField(default=dict, blank=True)
+    #: Lower-cased name, alternate name and description, for a search that is the same on SQLite and PostgreSQL.
+    search_text = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -49,6 +65,15 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_columns()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_columns(self) -> None:
+        self.search_text = search_text_of(self.name, self.alternate_name, self.description)
 
 
 class Service(models.Model):
@@ -74,6 +99,10 @@ class Service(models.Model):
     #: The service area: the districts it serves; none means the whole municipality.
     wijken = models.ManyToManyField(Wijk, blank=True, related_name="services", verbose_name=_("districts"))
     hsds_extra = models.JSONField(default=dict, blank=True)
+    #: Lower-cased name, alternate name and description; the domains as `|code|code|`. Kept by `save()`, so
+    #: the text and domain filters are plain `LIKE`s that behave the same on SQLite and PostgreSQL.
+    search_text = models.TextField(default="", blank=True, editable=False)
+    domain_index = models.CharField(max_length=500, default="", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,6 +133,16 @@ class Service(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.organization.name})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_columns()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "domain_index"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_columns(self) -> None:
+        self.search_text = search_text_of(self.name, self.alternate_name, self.description)
+        self.domain_index = domain_index_of(self.domains)
+
 
 class PartnerAccount(models.Model):
     """A staff account of the partner role belongs to one organisation: it sees the referrals addressed to it."""
@@ -121,3 +160,50 @@ class PartnerAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.organization})"
+
+
+class LogAction(models.TextChoices):
+    IMPORT = "import", _("Import")
+    IMPORT_REFUSED = "import_refused", _("Import refused")
+    EXPORT = "export", _("Export")
+
+
+class SocialMapLogEntry(models.Model):
+    """Who imported or exported the social map, when, how and with what result.
+
+    Neither of the platform's logs fits: the access log's export rows name a household, and the staff-audit
+    log is about accounts. The social map holds no personal data, so this is an ordinary table (changes of
+    single records through the management site are in Django's own admin history)."""
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("username"), max_length=150)
+    action = models.CharField(_("action"), max_length=16, choices=LogAction.choices)
+    channel = models.CharField(_("through"), max_length=16)
+    file_name = models.CharField(_("file"), max_length=250, blank=True)
+    size = models.BigIntegerField(_("size in bytes"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("social map import or export")
+        verbose_name_plural = _("social map imports and exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=LogAction.values),
+                name="socialmaplogentry_action_known",
+                violation_error_message=_("Unknown action."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
