@@ -4,6 +4,7 @@ user. English resource and field names (``districts``); the Dutch word *wijk* is
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from wijkkracht.accounts.models import Role
 from wijkkracht.common.api import ApiReadOnlyModelViewSet
 from wijkkracht.teams.models import Team, Wijk, WijkPostcode
 
@@ -50,4 +51,8 @@ class TeamViewSet(ApiReadOnlyModelViewSet):
     serializer_class = TeamSerializer
 
     def get_queryset(self) -> QuerySet[Team]:
+        # Staff of a partner organisation work with their referrals, not with the municipality's teams: the
+        # staff list (names and roles) is not theirs to read.
+        if getattr(self.request.user, "role", None) == Role.PARTNER:
+            return Team.objects.none()
         return Team.objects.prefetch_related("wijken", "memberships__user").order_by("name", "id")

@@ -1,5 +1,7 @@
 """Teams and districts in the API: English names (`districts`), paginated like every list."""
 
+from wijkkracht.accounts.models import Role
+from wijkkracht.accounts.tests.factories import UserFactory
 from wijkkracht.teams.models import Wijk
 
 
@@ -19,3 +21,14 @@ def test_a_team_names_its_districts_and_the_districts_resource_has_them(world, a
 def test_the_dutch_resource_name_is_gone(world, api):
     api.force_authenticate(world.worker)
     assert api.get("/api/v1/wijken/").status_code == 404
+
+
+def test_a_partner_reads_no_teams_staff(world, api):
+    """Staff of a partner organisation see the municipality's districts, not its teams and their staff."""
+    partner = UserFactory(username="partner-a", role=Role.PARTNER)
+    api.force_authenticate(partner)
+    teams = api.get("/api/v1/teams/").json()
+    assert teams["count"] == 0 and world.worker.last_name not in str(teams)
+    assert api.get(f"/api/v1/teams/{world.team.id}/").status_code == 404
+    api.force_authenticate(world.worker)
+    assert api.get("/api/v1/teams/").json()["count"] >= 1
