@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wijkkracht.accounts.models import Role, User
+from wijkkracht.accounts.models import User
 from wijkkracht.casefile.services import TASK_OUTCOMES
-from wijkkracht.common.forms import DateInput, required_when, with_choose_label
+from wijkkracht.common.forms import DateInput, with_choose_label
 from wijkkracht.households.models import ALLOWED_TRANSITIONS, Household, HouseholdStatus, Task, TaskStatus
 
 #: What the closing form offers per open task, in the words a worker reads.
@@ -12,27 +12,27 @@ assert [value for value, _label in TASK_OUTCOME_CHOICES] == list(TASK_OUTCOMES)
 
 
 class StatusChangeForm(forms.Form):
-    """The status change; when the household closes or is handed over, one decision per open task
-    (fields `task_<id>`). The rules themselves are the lifecycle service's (`casefile.services`)."""
+    """The status change; when the household closes, one decision per open task (fields `task_<id>`).
+    It offers the statuses this user may move the household to: none to someone who may only read it;
+    "closed" to the case director of a handed-over household. Handing over to the second line is the warm
+    handover's own page. The rules themselves are the lifecycle service's (`casefile.services`)."""
 
     to_status = forms.ChoiceField(label=_("New status"))
     date = forms.DateField(label=_("Date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    regisseur = required_when(
-        forms.ModelChoiceField(queryset=User.objects.none(), label=_("Second-line case director"), required=False),
-        _("needed for a handover to the second line"),
-    )
 
-    def __init__(self, *args: object, household: Household, open_tasks: list[Task], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, household: Household, open_tasks: list[Task], may_write: bool = True, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         status_field = self.fields["to_status"]
         assert isinstance(status_field, forms.ChoiceField)
-        allowed = ALLOWED_TRANSITIONS[HouseholdStatus(household.status)]
-        status_field.choices = [(value, label) for value, label in HouseholdStatus.choices if value in allowed]
-        regisseur_field = self.fields["regisseur"]
-        assert isinstance(regisseur_field, forms.ModelChoiceField)
-        regisseur_field.queryset = User.objects.filter(role=Role.SECOND_LINE_REGISSEUR, is_active=True)
-        with_choose_label(regisseur_field)
+        allowed = ALLOWED_TRANSITIONS[HouseholdStatus(household.status)] if may_write else frozenset()
+        status_field.choices = [
+            (value, label)
+            for value, label in HouseholdStatus.choices
+            if value in allowed and value != HouseholdStatus.HANDED_OVER
+        ]
         self.open_tasks = open_tasks
         for task in open_tasks:
             self.fields[self.task_field_name(task)] = forms.ChoiceField(
@@ -47,7 +47,7 @@ class StatusChangeForm(forms.Form):
         return [(task, self[self.task_field_name(task)]) for task in self.open_tasks]
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("to_status", "date", "reason", "regisseur")]
+        return [self[name] for name in ("to_status", "date", "reason")]
 
 
 class ReopenForm(forms.Form):

@@ -3,15 +3,18 @@ the diagnosis, the open tasks, the plan) before a household moves on, closes or 
 in one module, so the page and the API apply the same rules.
 
 - **Forward**: registered → intake → plan ⇄ in progress; to plan only when the intake is complete.
-- **Out** (closed, or handed over to the second line), from any open status: every open task of the
+- **Closed**, from any open status (and by the case director from "handed over"): every open task of the
   household is decided in the same step (done or cancelled, one decision per task, none left open) and
-  the active plan closes with it (`plans.services.plan_close`). A handover is treated like a closing in
-  both respects: the team hands the work to the second-line case director, so no team task stays open on
-  the household and the team's plan version ends there (the second line works with its own plan). After
-  leaving, the household is read-only: the services of households, diagnosis and plans refuse writes.
+  the active plan closes with it (`plans.services.plan_close`). After closing, the household is
+  read-only: the services of households, diagnosis and plans refuse writes.
+- **Handed over to the second line** only through a warm handover (`casefile.handover_services`): a
+  summary, the case director within the caseload norm (or with the coordinator's approval), the joint
+  conversation. The plan and the open tasks go with the household: the case director works the case
+  (contacts, tasks, plan, measurements, status) and the team reads it. Who may write is one rule,
+  `privacy.access.write_refusal`. The way back (afschalen) is the case director's, through the same module.
 - **Reopen**: only a coordinator of the household's team, with a reason, back to intake (a new plan is
-  started after a new intake). Reopening a handed-over household ends the second-line case director's
-  access to it (least access: the team works with it again)."""
+  started after a new intake). Reopening a handed-over household (for instance when its case director has
+  left) ends the case director's access to it (least access: the team works with it again)."""
 
 import datetime
 from collections.abc import Sequence
@@ -25,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from wijkkracht.accounts.models import Role, User
+from wijkkracht.casefile.models import ACTIVE_HANDOVER_STATUSES
 from wijkkracht.common.validation import ErrorCollector, validate_not_future
 from wijkkracht.diagnosis.rules import intake_gaps
 from wijkkracht.households import services as household_services
@@ -39,12 +43,15 @@ from wijkkracht.households.models import (
 )
 from wijkkracht.plans.models import Plan, PlanStatus
 from wijkkracht.plans.services import plan_close
-from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, require_case_worker
+from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, require_case_worker, write_refusal
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record
 
-#: Leaving the team's care: open tasks are decided and the active plan closes in the same step.
-LEAVING_STATUSES = frozenset({HouseholdStatus.CLOSED, HouseholdStatus.HANDED_OVER})
+#: Closing: open tasks are decided and the active plan closes in the same step. (A handover to the second
+#: line is not a status change of its own: see `casefile.handover_services`.)
+LEAVING_STATUSES = frozenset({HouseholdStatus.CLOSED})
+#: What a coordinator of the household's team can reopen.
+REOPENABLE_STATUSES = frozenset({HouseholdStatus.CLOSED, HouseholdStatus.HANDED_OVER})
 #: What may happen to an open task when its household leaves.
 TASK_OUTCOMES = (TaskStatus.DONE, TaskStatus.CANCELLED)
 REASON_MAX = 500
@@ -123,16 +130,28 @@ def household_status_change(
     regisseur_id: int | None = None,
     task_outcomes: Sequence[TaskOutcome] = (),
 ) -> Household:
-    """Move a household along its lifecycle; a handover names the second-line case director. Closing
-    and handing over decide every open task (`task_outcomes`) and close the active plan, all in one step:
-    either everything is saved or nothing."""
+    """Move a household along its lifecycle. Closing decides every open task (`task_outcomes`) and closes
+    the active plan, all in one step: either everything is saved or nothing. Handing over to the second
+    line is refused here: it goes through the warm handover (`casefile.handover_services`). `regisseur_id`
+    is accepted for callers of the former handover and ignored."""
     require_case_worker(access.user)
     errors = ErrorCollector()
     date = date or timezone.localdate()
     current = HouseholdStatus(household.status)
-    regisseur = None
     leaving = to_status in LEAVING_STATUSES
-    if to_status not in HouseholdStatus.values:
+    refusal = write_refusal(access.user, household)
+    if refusal is not None and current != HouseholdStatus.CLOSED:
+        errors.add("to_status", refusal)
+        leaving = False
+    elif to_status == HouseholdStatus.HANDED_OVER and household.is_open:
+        errors.add(
+            "to_status",
+            _(
+                "A household goes to the second line through a warm handover: start the handover from the case "
+                "file (a summary, the case director, the handover conversation)."
+            ),
+        )
+    elif to_status not in HouseholdStatus.values:
         errors.add("to_status", _("Unknown status."))
     elif to_status not in ALLOWED_TRANSITIONS[current]:
         if not ALLOWED_TRANSITIONS[current]:
@@ -149,11 +168,6 @@ def household_status_change(
             },
         )
         leaving = False
-    elif to_status == HouseholdStatus.HANDED_OVER:
-        if regisseur_id is not None:
-            regisseur = User.objects.filter(id=regisseur_id, role=Role.SECOND_LINE_REGISSEUR, is_active=True).first()
-        if regisseur is None:
-            errors.add("regisseur", _("Choose the second-line case director who takes over."))
     if current == HouseholdStatus.INTAKE and to_status == HouseholdStatus.PLAN:
         gaps = intake_gaps(household, date)
         if gaps:
@@ -184,6 +198,11 @@ def household_status_change(
             )
     elif task_outcomes:
         errors.add("tasks", _("Open tasks are decided only when the household is closed or handed over."))
+    if leaving and household.handovers.filter(status__in=ACTIVE_HANDOVER_STATUSES).exists():
+        errors.add(
+            "to_status",
+            _("A handover to the second line is in progress: complete or cancel it before closing the household."),
+        )
     errors.raise_if_any()
 
     with transaction.atomic():
@@ -209,11 +228,7 @@ def household_status_change(
         )
         household.status = to_status
         household.status_since = date
-        update_fields = ["status", "status_since", "updated_at"]
-        if regisseur is not None:
-            household.second_line_regisseur = regisseur
-            update_fields.append("second_line_regisseur")
-        household.save(update_fields=update_fields)
+        household.save(update_fields=["status", "status_since", "updated_at"])
         access_log_record(
             access=access, household_id=household.id, action=AccessAction.UPDATE, what=f"status {current}→{to_status}"
         )
@@ -243,7 +258,7 @@ def _finish_tasks(access: AccessContext, household: Household, decided: dict[int
 
 def can_reopen(user: User, household: Household) -> bool:
     """Only a coordinator of the household's own team reopens a closed or handed-over household."""
-    return household.status in LEAVING_STATUSES and coordinated_teams_of(user).filter(id=household.team_id).exists()
+    return household.status in REOPENABLE_STATUSES and coordinated_teams_of(user).filter(id=household.team_id).exists()
 
 
 def reopen_contact_person_candidates(household: Household) -> "list[User]":
@@ -274,7 +289,7 @@ def household_reopen(
     errors = ErrorCollector()
     date = date or timezone.localdate()
     current = HouseholdStatus(household.status)
-    if current not in LEAVING_STATUSES:
+    if current not in REOPENABLE_STATUSES:
         errors.add(
             "non_field_errors",
             _("Only a closed or handed-over household can be reopened; this one has status “%(status)s”.")

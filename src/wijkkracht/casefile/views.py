@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wijkkracht.accounts.models import User
-from wijkkracht.casefile import selectors, services
+from wijkkracht.casefile import handover_selectors, selectors, services
 from wijkkracht.casefile.forms import ReopenForm, StatusChangeForm
 from wijkkracht.common.decorators import case_worker_required
 from wijkkracht.common.forms import apply_service_errors
@@ -25,7 +25,7 @@ from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households.models import HouseholdStatus, Person, Task, TaskStatus
 from wijkkracht.plans.models import PlanStatus
-from wijkkracht.privacy.access import AccessContext, coordinated_teams_of
+from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, may_write, teams_of, write_refusal
 from wijkkracht.teams.models import Municipality
 
 #: The sections of the case-file page, in page order: anchor (Dutch, users see it in the address) and title.
@@ -77,6 +77,8 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     plans = list(household.plans.all())
     active_plan = next((plan for plan in plans if plan.status == PlanStatus.ACTIVE), None)
     overview = diagnosis_overview(household=household)
+    can_edit = may_write(user, household)
+    active_handover = handover_selectors.active_handover(household)
 
     contact_page, contact_list, more_contacts = _listing(
         selectors.case_file_contacts(household), everything=shown == "contacten", page_number=page_number
@@ -90,8 +92,17 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "today": today,
         "sections": SECTIONS,
         "current_section": shown or "overzicht",
-        "can_edit": household.is_open,
-        "can_reassign": household.is_open and household.team in coordinated_teams_of(user),
+        # Who may write is one rule (`privacy.access.write_refusal`): the team of an open household, the
+        # case director of a handed-over one; the others read.
+        "can_edit": can_edit,
+        "can_reassign": can_edit and household.is_open and household.team in coordinated_teams_of(user),
+        "active_handover": active_handover,
+        "can_hand_over": can_edit
+        and household.is_open
+        and active_handover is None
+        and household.second_line_regisseur_id is None
+        and teams_of(user).filter(id=household.team_id).exists(),
+        "can_hand_back": can_edit and household.status == HouseholdStatus.HANDED_OVER,
         "can_reopen": services.can_reopen(user, household),
         "overview": overview,
         "latest_picture": selectors.latest_picture(overview.pictures),
@@ -131,8 +142,15 @@ def status_change(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = household_selectors.household_get_for_update(access=access, household_id=household_id)
     open_tasks = services.open_tasks_of(household)
+    user = request.user
+    assert isinstance(user, User)
+    refusal = write_refusal(user, household)
     form = StatusChangeForm(
-        request.POST or None, household=household, open_tasks=open_tasks, initial={"date": timezone.localdate()}
+        request.POST or None,
+        household=household,
+        open_tasks=open_tasks,
+        may_write=refusal is None,
+        initial={"date": timezone.localdate()},
     )
     success_url = reverse("casefile:household", args=[household.id])
     if request.method == "POST" and form.is_valid():
@@ -145,7 +163,6 @@ def status_change(request: HttpRequest, household_id: int) -> HttpResponse:
                 to_status=data["to_status"],
                 reason=data["reason"],
                 date=data["date"],
-                regisseur_id=data["regisseur"].id if data["regisseur"] else None,
                 task_outcomes=[
                     services.TaskOutcome(task.id, data.get(form.task_field_name(task)) or "") for task in open_tasks
                 ]
@@ -167,6 +184,9 @@ def status_change(request: HttpRequest, household_id: int) -> HttpResponse:
             "active_plan": active_plan,
             "cancel_url": success_url,
             "current_status": HouseholdStatus(household.status).label,
+            "refusal": refusal if household.status != HouseholdStatus.CLOSED else None,
+            "can_hand_over": refusal is None and household.is_open and household.second_line_regisseur_id is None,
+            "can_hand_back": refusal is None and household.status == HouseholdStatus.HANDED_OVER,
             "leaving_labels": [
                 str(label) for value, label in HouseholdStatus.choices if value in services.LEAVING_STATUSES
             ],

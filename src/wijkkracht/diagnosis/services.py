@@ -64,7 +64,7 @@ def measurement_start(
             errors.add("person", _("This instrument is scored per member: choose a member of this household."))
     elif person_id:
         errors.add("person", _("This instrument is scored for the whole household, not per member."))
-    refuse_if_closed(errors, household)
+    refuse_if_closed(errors, household, access.user)
     with errors.field("date"):
         validate_not_future(date)
         validate_not_before(date, household.registered_on, what=_("the household's registration"))
@@ -187,7 +187,7 @@ def measurement_scores_save(
     version it was based on: one based on an older version (someone else saved meanwhile) is refused."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    refuse_if_closed(errors, measurement.household)
+    refuse_if_closed(errors, measurement.household, access.user)
     if measurement.is_complete:
         errors.add("status", _("A complete measurement cannot be changed; take a new measurement instead."))
         errors.raise_if_any()
@@ -210,7 +210,7 @@ def measurement_complete(
     require_case_worker(access.user)
     if expected_version is None:
         expected_version = measurement.lock_version
-    require_open_household(measurement.household)
+    require_open_household(measurement.household, access.user)
     if measurement.is_complete:
         raise ValidationError({"status": _("This measurement is already complete.")})
     definition = measurement.instrument.parsed
@@ -243,7 +243,7 @@ def measurement_complete(
 
 def work_score_waiver_record(*, access: AccessContext, person: Person, reason: str) -> WorkScoreWaiver:
     require_case_worker(access.user)
-    require_open_household(person.household)
+    require_open_household(person.household, access.user)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason why work is not scored for this member.")})
     if len(reason) > 500:

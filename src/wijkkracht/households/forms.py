@@ -13,6 +13,7 @@ from wijkkracht.common.validation import (
     validate_bsn,
     validate_name,
 )
+from wijkkracht.households import services
 from wijkkracht.households.models import (
     HOUSE_NUMBER_MAX,
     MEMBERS_MAX,
@@ -219,7 +220,7 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["assigned_to"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = _team_workers(household.team)
+        field.queryset = services.task_assignee_candidates(household)
 
 
 class TaskCancelForm(forms.Form):

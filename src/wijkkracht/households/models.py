@@ -25,7 +25,9 @@ class HouseholdStatus(models.TextChoices):
 #: Statuses in which the team still works with the household.
 OPEN_STATUSES = (HouseholdStatus.REGISTERED, HouseholdStatus.INTAKE, HouseholdStatus.PLAN, HouseholdStatus.IN_PROGRESS)
 
-#: The lifecycle: forward through intake and plan, or out (closed / handed over) from any open status.
+#: The lifecycle: forward through intake and plan, or out (closed / handed over) from any open status. A
+#: handed-over household is worked by its second-line case director, who closes it or hands it back to a
+#: first-line team (the way back is the handover's own step, `casefile.handover_services.handover_back`).
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     HouseholdStatus.REGISTERED: frozenset(
         {HouseholdStatus.INTAKE, HouseholdStatus.CLOSED, HouseholdStatus.HANDED_OVER}
@@ -34,7 +36,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     HouseholdStatus.PLAN: frozenset({HouseholdStatus.IN_PROGRESS, HouseholdStatus.CLOSED, HouseholdStatus.HANDED_OVER}),
     HouseholdStatus.IN_PROGRESS: frozenset({HouseholdStatus.PLAN, HouseholdStatus.CLOSED, HouseholdStatus.HANDED_OVER}),
     HouseholdStatus.CLOSED: frozenset(),
-    HouseholdStatus.HANDED_OVER: frozenset(),
+    HouseholdStatus.HANDED_OVER: frozenset({HouseholdStatus.CLOSED}),
 }
 
 

@@ -49,7 +49,13 @@ from wijkkracht.households.models import (
     Task,
     TaskStatus,
 )
-from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, require_case_worker, teams_of
+from wijkkracht.privacy.access import (
+    AccessContext,
+    coordinated_teams_of,
+    require_case_worker,
+    teams_of,
+    write_refusal,
+)
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record
 from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
@@ -81,18 +87,34 @@ def closed_household_message() -> str:
     return _("This household is closed or handed over, so its case file can only be read; a coordinator can reopen it.")
 
 
-def refuse_if_closed(errors: ErrorCollector, household: Household) -> None:
-    """Every write to a case file refuses a household that is no longer open (closed or handed over). Other
-    apps (diagnosis, plans) call this too, so the message is the same everywhere."""
-    if not household.is_open:
-        errors.add("household", closed_household_message())
+def refuse_if_closed(errors: ErrorCollector, household: Household, user: User | None = None) -> None:
+    """Every write to a case file asks who may write (`privacy.access.write_refusal`: an open household's
+    team, a handed-over household's case director, nobody for a closed one). Other apps (diagnosis, plans,
+    casefile) call this too, so the rule and its message are the same everywhere. Without a `user` only an
+    open household passes (the team's rule, for callers that have no user)."""
+    if user is None:
+        if not household.is_open:
+            errors.add("household", closed_household_message())
+        return
+    refusal = write_refusal(user, household)
+    if refusal is not None:
+        errors.add("household", refusal)
 
 
-def require_open_household(household: Household) -> None:
+def require_open_household(household: Household, user: User | None = None) -> None:
     """`refuse_if_closed` for a service that has nothing else to check first."""
     errors = ErrorCollector()
-    refuse_if_closed(errors, household)
+    refuse_if_closed(errors, household, user)
     errors.raise_if_any()
+
+
+def task_assignee_candidates(household: Household) -> "models.QuerySet[User]":
+    """Who can be given a task on this household: the social workers and coordinators of its team; while a
+    handover is sent also its case director; once handed over only the case director (the team reads)."""
+    team_workers = Q(memberships__team_id=household.team_id, role__in=(Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR))
+    regisseur = Q(id=household.second_line_regisseur_id) if household.second_line_regisseur_id else Q(pk__in=[])
+    wanted = regisseur if household.status == HouseholdStatus.HANDED_OVER else team_workers | regisseur
+    return User.objects.filter(wanted, is_active=True).distinct().order_by("first_name", "last_name", "username")
 
 
 def _validate_name(errors: ErrorCollector, field: str, value: str, blank_message: str = "") -> None:
@@ -587,7 +609,7 @@ def household_address_update(
     names the version it was based on: a stale one is refused with what changed meanwhile."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    refuse_if_closed(errors, household)
+    refuse_if_closed(errors, household, access.user)
     normalised_postcode, wijk = _validate_address(
         errors,
         name=name,
@@ -669,7 +691,7 @@ def person_update(*, access: AccessContext, person: Person, expected_version: in
     require_case_worker(access.user)
     household = person.household
     errors = ErrorCollector()
-    refuse_if_closed(errors, household)
+    refuse_if_closed(errors, household, access.user)
     _validate_member(errors, "", member)
     if member.bsn and household.members.filter(bsn=member.bsn).exclude(id=person.id).exists():
         errors.add("bsn", _("This BSN is already registered in this household."))
@@ -706,7 +728,7 @@ def household_member_add(*, access: AccessContext, household: Household, member:
     is stated), and the coordinators of both teams are told."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    refuse_if_closed(errors, household)
+    refuse_if_closed(errors, household, access.user)
     _validate_member(errors, "", member)
     if member.bsn and household.members.filter(bsn=member.bsn).exists():
         errors.add("bsn", _("This BSN is already registered in this household."))
@@ -802,7 +824,7 @@ def contact_log(
     the municipality's norm of working days, so the team stays close ("dicht erop zitten")."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    refuse_if_closed(errors, household)
+    refuse_if_closed(errors, household, access.user)
     today = timezone.localdate()
     if kind not in ContactKind.values:
         errors.add("kind", _("Choose the kind of contact."))
@@ -850,12 +872,19 @@ def contact_log(
         )
         if unique_member_ids:
             contact.members.set(unique_member_ids)
-        if kind == ContactKind.NO_SHOW and household.contact_person_id is not None:
+        # The follow-up is for whoever works the case: the contact person, or the case director of a
+        # household handed over to the second line.
+        follow_up_by = (
+            household.second_line_regisseur_id
+            if household.status == HouseholdStatus.HANDED_OVER
+            else household.contact_person_id
+        )
+        if kind == ContactKind.NO_SHOW and follow_up_by is not None:
             municipality = Municipality.current()
             Task.objects.create(
                 household=household,
                 team_id=household.team_id,
-                assigned_to_id=household.contact_person_id,
+                assigned_to_id=follow_up_by,
                 title=_("Follow up the no-show of %(date)s: visit or call the household")
                 % {"date": date_format(date, "j F Y")},
                 due_date=add_working_days(date, municipality.no_show_follow_up_working_days),
@@ -883,7 +912,7 @@ def task_create(
     whom (a social worker or coordinator of the household's team)."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    refuse_if_closed(errors, household)
+    refuse_if_closed(errors, household, access.user)
     _validate_name(errors, "title", title, _("Describe the task."))
     if len(title.strip()) > TITLE_MAX_LENGTH:
         errors.add("title", _("A task has at most %(max)d characters.") % {"max": TITLE_MAX_LENGTH})
@@ -896,9 +925,11 @@ def task_create(
             _("The due date lies at most a year ahead, until %(date)s.")
             % {"date": date_format(today + datetime.timedelta(days=MAX_DAYS_AHEAD), "j F Y")},
         )
-    assignee = User.objects.filter(id=assigned_to_id).first()
-    if assignee is None or not _is_eligible_contact_person(assignee, household.team):
-        errors.add("assigned_to", _("A task is for a social worker or coordinator of the household's team."))
+    if not task_assignee_candidates(household).filter(id=assigned_to_id).exists():
+        if household.status == HouseholdStatus.HANDED_OVER:
+            errors.add("assigned_to", _("A task on a handed-over household is for its case director."))
+        else:
+            errors.add("assigned_to", _("A task is for a social worker or coordinator of the household's team."))
     errors.raise_if_any()
     with transaction.atomic():
         task = Task.objects.create(
@@ -930,6 +961,7 @@ def task_complete(*, access: AccessContext, task: Task) -> Task:
     """Complete an open task. Of two colleagues completing it at the same moment, one succeeds and the
     other is told who was first: the update only moves a task that is still open."""
     require_case_worker(access.user)
+    _require_task_writable(access, task)
     if task.status != TaskStatus.OPEN:
         raise _not_open(task.id)
     with transaction.atomic():
@@ -946,6 +978,16 @@ def task_complete(*, access: AccessContext, task: Task) -> Task:
     return task
 
 
+def _require_task_writable(access: AccessContext, task: Task) -> None:
+    """A task on a household is finished only by someone who may write to that household's case file."""
+    if task.household_id is None:
+        return
+    household = Household.objects.get(id=task.household_id)
+    refusal = write_refusal(access.user, household)
+    if refusal is not None:
+        raise ValidationError({"status": refusal}, code="read_only")
+
+
 def _not_open(task_id: int) -> ValidationError:
     current = Task.objects.filter(id=task_id).first()
     if current is not None and current.status == TaskStatus.CANCELLED:
@@ -957,6 +999,7 @@ def task_cancel(*, access: AccessContext, task: Task, reason: str) -> Task:
     """Cancel an open task, with the reason (for instance: no longer needed). Of two colleagues finishing
     it at the same moment, one succeeds and the other is told."""
     require_case_worker(access.user)
+    _require_task_writable(access, task)
     errors = ErrorCollector()
     _validate_reason(errors, "reason", reason, _("Give the reason for cancelling the task."))
     if task.status != TaskStatus.OPEN:

@@ -30,15 +30,19 @@ from wijkkracht.households.forms import (
     TaskForm,
 )
 from wijkkracht.households.models import Household, Task
-from wijkkracht.privacy.access import AccessContext
+from wijkkracht.privacy.access import AccessContext, write_refusal
 
 
 def _read_only(request: HttpRequest, household: Household) -> HttpResponse | None:
-    """A closed or handed-over household's case file is read-only: its forms are not offered; the page says
-    why (the services refuse the write as well)."""
-    if household.is_open:
+    """A case file this user may only read (closed; handed over, for the team; see
+    `privacy.access.write_refusal`): its forms are not offered; the page says why (the services refuse the
+    write as well)."""
+    user = request.user
+    assert isinstance(user, User)
+    refusal = write_refusal(user, household)
+    if refusal is None:
         return None
-    messages.error(request, services.closed_household_message())
+    messages.error(request, refusal)
     return redirect("casefile:household", household_id=household.id)
 
 

@@ -53,7 +53,7 @@ from wijkkracht.plans.models import (
     WorkGoalReason,
 )
 from wijkkracht.plans.rules import domain_severities, matching_rules
-from wijkkracht.privacy.access import AccessContext, require_case_worker
+from wijkkracht.privacy.access import AccessContext, require_case_worker, write_refusal
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record
 
@@ -151,9 +151,16 @@ def _validate_title(errors: ErrorCollector, field: str, value: str) -> None:
             validate_name(value)
 
 
-def _require_active(errors: ErrorCollector, plan: Plan) -> None:
+def _require_active(errors: ErrorCollector, plan: Plan, user: User) -> None:
+    """A write to a plan: the version must be active, and the user one who may write to the household's
+    case file (`privacy.access.write_refusal`: the team of an open household, the case director of a
+    handed-over one)."""
     if not plan.is_active:
         errors.add(NON_FIELD_ERRORS, _("This plan version is closed and can no longer be changed."))
+        return
+    refusal = write_refusal(user, plan.household)
+    if refusal is not None:
+        errors.add(NON_FIELD_ERRORS, refusal)
 
 
 # --- starting a plan --------------------------------------------------------------------------------------
@@ -209,8 +216,10 @@ def plan_start(
     offered as suggestions. Without a chosen starting point the baseline is `default_baseline`."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    if not household.is_open:
+    if household.status == HouseholdStatus.CLOSED:
         errors.add("household", _("This household is closed or handed over; it gets no new plan."))
+    elif (refusal := write_refusal(access.user, household)) is not None:
+        errors.add("household", refusal)
     else:
         _validate_intake_complete(errors, household, plan_date)
     if Plan.objects.filter(household=household, status=PlanStatus.ACTIVE).exists():
@@ -276,7 +285,7 @@ def plan_close(*, access: AccessContext, plan: Plan, on: datetime.date, reason: 
     Called by the household's lifecycle (`casefile.services`) inside its own transaction."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    _require_active(errors, plan)
+    _require_active(errors, plan, access.user)
     with errors.field("date"):
         validate_not_future(on)
     if on < plan.plan_date:
@@ -326,7 +335,7 @@ def plan_suggestions_refresh(*, access: AccessContext, plan: Plan) -> int:
     are added (a decision taken stays). Needs no version: it changes nothing anyone is editing."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    _require_active(errors, plan)
+    _require_active(errors, plan, access.user)
     errors.raise_if_any()
     with transaction.atomic():
         _lock_active_plan(plan)
@@ -354,7 +363,7 @@ def suggestion_dismiss(*, access: AccessContext, suggestion: Suggestion, reason:
     suggestion comes back in a later version only when the domain got worse since."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    _require_active(errors, suggestion.plan)
+    _require_active(errors, suggestion.plan, access.user)
     if suggestion.status != SuggestionStatus.OPEN:
         errors.add("suggestion", _("This suggestion has already been decided."))
     if not reason.strip():
@@ -462,7 +471,7 @@ def goal_add(
     goal has priority (housing first). Needs no version: a new goal changes no one else's."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    _require_active(errors, plan)
+    _require_active(errors, plan, access.user)
     _validate_goal(errors, plan, data)
     if suggestion is not None and (suggestion.plan_id != plan.id or suggestion.status != SuggestionStatus.OPEN):
         errors.add("suggestion", _("This suggestion has already been decided."))
@@ -494,7 +503,7 @@ def goal_update(*, access: AccessContext, goal: Goal, expected_version: int, dat
     require_case_worker(access.user)
     plan = goal.plan
     errors = ErrorCollector()
-    _require_active(errors, plan)
+    _require_active(errors, plan, access.user)
     _validate_goal(errors, plan, data)
     errors.raise_if_any()
     values = data.model_values()
@@ -558,7 +567,7 @@ def action_add(
     require_case_worker(access.user)
     plan = goal.plan
     errors = ErrorCollector()
-    _require_active(errors, plan)
+    _require_active(errors, plan, access.user)
     if not description.strip():
         errors.add("description", _("Describe the action."))
     elif len(description) > 300:
@@ -610,7 +619,7 @@ def action_update(
     """The action's status and the ticked steps of its checklist; locked on the action's version only."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    _require_active(errors, action.goal.plan)
+    _require_active(errors, action.goal.plan, access.user)
     if status is not None and status not in ActionStatus.values:
         errors.add("status", _("Unknown status."))
     if done_steps is not None and any(not 0 <= index < len(action.checklist) for index in done_steps):
@@ -657,7 +666,7 @@ def plan_agreement_record(
     """The plan is the household's: record when it was discussed, who was there, and what they said."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    _require_active(errors, plan)
+    _require_active(errors, plan, access.user)
     with errors.field("discussed_on"):
         validate_not_future(discussed_on)
     if discussed_on < plan.plan_date:
@@ -690,7 +699,7 @@ def work_goal_reason_record(
 ) -> WorkGoalReason:
     require_case_worker(access.user)
     errors = ErrorCollector()
-    _require_active(errors, plan)
+    _require_active(errors, plan, access.user)
     if not plan.household.members.filter(id=person_id).exists():
         errors.add("person", _("Choose a member of this household."))
     if not reason.strip():
@@ -751,7 +760,7 @@ def plan_evaluate(
     API's body: `outcomes.<index>.outcome` / `.reason` (the index in `outcomes`)."""
     require_case_worker(access.user)
     errors = ErrorCollector()
-    _require_active(errors, plan)
+    _require_active(errors, plan, access.user)
     evaluated_on = evaluated_on or timezone.localdate()
     with errors.field("evaluated_on"):
         validate_not_future(evaluated_on)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from wijkkracht.accounts.models import User
 from wijkkracht.common.decorators import case_worker_required
 from wijkkracht.common.forms import apply_service_errors, form_page, service_form_response
 from wijkkracht.diagnosis.selectors import diagnosis_overview
@@ -33,7 +34,7 @@ from wijkkracht.plans.forms import (
     WorkGoalReasonForm,
 )
 from wijkkracht.plans.models import ActionStatus, Plan
-from wijkkracht.privacy.access import AccessContext
+from wijkkracht.privacy.access import AccessContext, may_write
 
 #: A plan is short-term support: the first evaluation is proposed after three months.
 DEFAULT_EVALUATION_DAYS = 90
@@ -73,7 +74,9 @@ def plan_home(request: HttpRequest, household_id: int) -> HttpResponse:
     active = selectors.active_plan_id(household=household)
     if active is not None and request.method == "GET":
         return redirect("plans:detail", household_id=household.id, plan_id=active)
-    if not household.is_open:
+    user = request.user
+    assert isinstance(user, User)
+    if not may_write(user, household):
         latest = selectors.latest_plan_id(household=household)
         if latest is not None:
             return redirect("plans:detail", household_id=household.id, plan_id=latest)
@@ -115,12 +118,16 @@ def plan_home(request: HttpRequest, household_id: int) -> HttpResponse:
 @case_worker_required
 def plan_detail(request: HttpRequest, household_id: int, plan_id: int) -> HttpResponse:
     _access, plan = _plan(request, household_id, plan_id)
+    user = request.user
+    assert isinstance(user, User)
     return render(
         request,
         "plans/detail.html",
         {
             "overview": selectors.plan_overview(plan=plan),
             "plan": plan,
+            # Changes are offered on the active version to whoever may write to the case file.
+            "can_edit": plan.is_active and may_write(user, plan.household),
             "household": plan.household,
             "action_statuses": ActionStatus.choices,
         },

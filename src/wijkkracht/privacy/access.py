@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from wijkkracht.accounts.models import Role, User
-from wijkkracht.households.models import Household
+from wijkkracht.households.models import OPEN_STATUSES, Household, HouseholdStatus
 from wijkkracht.teams.models import Team
 
 DEFAULT_PURPOSE = "uitvoering taak sociaal wijkteam"
@@ -141,3 +141,34 @@ def visible_households(user: User) -> QuerySet[Household]:
         return Household.objects.none()
     own_team_ids = teams_of(user).values("id")
     return Household.objects.filter(Q(team_id__in=own_team_ids) | Q(second_line_regisseur=user))
+
+
+def write_refusal(user: User, household: Household) -> str | None:
+    """Who may write to a household's case file, in one place; None when `user` may, otherwise the reason
+    (a Dutch message). Every service that writes to a case file asks this (through
+    `households.services.refuse_if_closed`), and the pages hide what it refuses:
+
+    - an open household: its team; and, while a handover to the second line is sent (the period of shared
+      ownership), the case director it was sent to as well;
+    - a household handed over to the second line: only its case director; the team keeps reading it;
+    - a closed household: nobody (a coordinator of its team can reopen it).
+    """
+    if not can_work_with_cases(user):
+        return _("Your role does not give access to case files.")
+    if household.status == HouseholdStatus.HANDED_OVER:
+        if household.second_line_regisseur_id == user.id:
+            return None
+        return _(
+            "This household has been handed over to the second line: its case director works the case now, "
+            "and your team can only read it."
+        )
+    if household.status not in OPEN_STATUSES:
+        return _("This household is closed, so its case file can only be read; a coordinator can reopen it.")
+    if household.second_line_regisseur_id == user.id or teams_of(user).filter(id=household.team_id).exists():
+        return None
+    return _("Only the household's team can change its case file.")
+
+
+def may_write(user: User, household: Household) -> bool:
+    """`write_refusal` as a yes or no, for pages that show or hide their buttons."""
+    return write_refusal(user, household) is None

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from wijkkracht.casefile import services
 from wijkkracht.casefile.services import TaskOutcome
+from wijkkracht.casefile.tests.handover_helpers import hand_over
 from wijkkracht.diagnosis.tests.helpers import take
 from wijkkracht.households.models import ContactPersonChange, HouseholdStatus, StatusChange, Task, TaskStatus
 from wijkkracht.households.tests.factories import ContactFactory, PersonFactory, TaskFactory
@@ -202,12 +203,24 @@ def test_an_open_household_offers_its_edits_a_closed_one_none(world, client):
     assert f"/huishoudens/{world.household.id}/heropenen/" not in html
 
 
-def test_the_regisseur_is_offered_nothing_the_role_cannot_do(world, client):
-    _close(world, to_status=HouseholdStatus.HANDED_OVER, regisseur_id=world.regisseur.id)
+def test_the_regisseur_works_a_handed_over_household_and_the_team_reads_it(world, client):
+    """Deliberately changed (issue 9): the case director of a handed-over household is offered the case
+    file's work (contacts, tasks, members, status, the way back); the team only reads."""
+    hand_over(world)
     client.force_login(world.regisseur)
     html = _page(client, world.household)
+    assert {
+        f"/huishoudens/{world.household.id}/contacten/nieuw/",
+        f"/huishoudens/{world.household.id}/leden/nieuw/",
+        f"/huishoudens/{world.household.id}/status/",
+    } <= set(_edit_links(html, world.household))
+    assert f"/huishoudens/{world.household.id}/aanspreekpunt/" not in html  # the team's coordinator's
+    assert f"/huishoudens/{world.household.id}/terug-naar-eerste-lijn/" in html
+    assert "/heropenen/" not in html and "/overdracht/" not in html
+    client.force_login(world.worker)
+    html = _page(client, world.household)
     assert _edit_links(html, world.household) == []
-    assert "/heropenen/" not in html and "/afronden/" not in html
+    assert "/terug-naar-eerste-lijn/" not in html
 
 
 # --- the status form --------------------------------------------------------------------------------------
@@ -225,9 +238,9 @@ def test_the_status_form_shows_the_current_status_and_one_choice_per_open_task(w
     assert "---------" not in html
     assert f'name="task_{call.id}"' in html and html.count('type="radio"') == 2
     assert "Al gedaan" not in html
-    regisseur_label = re.search(r'<label for="id_regisseur">(.*?)</label>', html, re.S).group(1)
-    assert "niet verplicht" not in regisseur_label and "(optional)" not in regisseur_label
-    assert "handover" in regisseur_label or "overdracht" in regisseur_label
+    # No case director to choose here (issue 9): the warm handover has its own page, linked from here.
+    assert 'id="id_regisseur"' not in html
+    assert f"/huishoudens/{world.household.id}/overdracht/" in html
 
 
 def test_closing_on_the_page_needs_a_decision_per_task_and_saves_nothing_without(world, client):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wijkkracht.casefile import services
 from wijkkracht.casefile.services import TaskOutcome
+from wijkkracht.casefile.tests.handover_helpers import hand_over
 from wijkkracht.diagnosis import services as diagnosis_services
 from wijkkracht.diagnosis.tests.helpers import take
 from wijkkracht.households.models import (
@@ -140,22 +141,20 @@ def test_the_household_cannot_close_before_its_active_plan_started(world, with_p
     assert _snapshot(world.household) == before
 
 
-def test_a_handover_also_decides_the_tasks_and_closes_the_plan(world, with_plan_and_tasks):
+def test_a_handover_is_no_plain_status_change_any_more(world, with_plan_and_tasks):
+    """Deliberately replaced (issue 9): handing over to the second line was a status change that closed
+    the plan and the tasks and left the household read-only; now it is the warm handover
+    (`casefile.handover_services`, tested in test_handover.py), and a status change to it is refused."""
     plan, call, visit = with_plan_and_tasks
     decisions = [TaskOutcome(call.id, "done"), TaskOutcome(visit.id, "cancelled")]
     before = _snapshot(world.household)
     with pytest.raises(ValidationError) as refused:
-        _close(world, to_status=HouseholdStatus.HANDED_OVER, task_outcomes=decisions)
-    assert set(refused.value.message_dict) == {"regisseur"}
+        _close(world, to_status=HouseholdStatus.HANDED_OVER, regisseur_id=world.regisseur.id, task_outcomes=decisions)
+    assert set(refused.value.message_dict) == {"to_status", "tasks"}
+    assert "handover" in str(refused.value) or "overdracht" in str(refused.value)
     assert _snapshot(world.household) == before
-
-    _close(world, to_status=HouseholdStatus.HANDED_OVER, regisseur_id=world.regisseur.id, task_outcomes=decisions)
-    world.household.refresh_from_db()
     plan.refresh_from_db()
-    assert world.household.status == HouseholdStatus.HANDED_OVER
-    assert world.household.second_line_regisseur == world.regisseur
-    assert plan.status == PlanStatus.CLOSED
-    assert not Task.objects.filter(household=world.household, status=TaskStatus.OPEN).exists()
+    assert plan.status == PlanStatus.ACTIVE
 
 
 def test_a_closed_household_gets_no_plan_changes(world, with_plan_and_tasks):
@@ -224,7 +223,7 @@ def test_an_open_household_is_not_reopened(world):
 
 
 def test_reopening_a_handover_ends_the_second_lines_access(world):
-    _close(world, to_status=HouseholdStatus.HANDED_OVER, regisseur_id=world.regisseur.id)
+    hand_over(world)
     services.household_reopen(access=world.access(world.coordinator), household=world.household, reason="Terug")
     world.household.refresh_from_db()
     assert world.household.second_line_regisseur is None

@@ -35,12 +35,7 @@ def test_two_closings_at_once_give_one(world, round_number):
         ),
         lambda: colleague.post(
             url,
-            {
-                "to_status": "handed_over",
-                "reason": "Tweede lijn",
-                "case_director": world.regisseur.id,
-                "tasks": [{"task": call.id, "outcome": "cancelled"}],
-            },
+            {"to_status": "closed", "reason": "Verhuisd", "tasks": [{"task": call.id, "outcome": "cancelled"}]},
             format="json",
         ),
     )
@@ -53,9 +48,7 @@ def test_two_closings_at_once_give_one(world, round_number):
     call.refresh_from_db()
     plan.refresh_from_db()
     expected = (
-        (HouseholdStatus.CLOSED, TaskStatus.DONE)
-        if winner_is_first
-        else (HouseholdStatus.HANDED_OVER, TaskStatus.CANCELLED)
+        (HouseholdStatus.CLOSED, TaskStatus.DONE) if winner_is_first else (HouseholdStatus.CLOSED, TaskStatus.CANCELLED)
     )
     assert (world.household.status, call.status) == expected
     assert StatusChange.objects.filter(household=world.household).count() == 1
