@@ -1,11 +1,15 @@
 from rest_framework.routers import DefaultRouter
 
 from wijkkracht.casefile import api as casefile_api
+from wijkkracht.casefile import handover_api as casefile_handover_api
 from wijkkracht.casefile import worklist_api as casefile_worklist_api
+from wijkkracht.consent import api as consent_api
 from wijkkracht.diagnosis import api as diagnosis_api
 from wijkkracht.households import api as households_api
 from wijkkracht.instruments import api as instruments_api
 from wijkkracht.plans import api as plans_api
+from wijkkracht.referrals import api as referrals_api
+from wijkkracht.socialmap import api as socialmap_api
 from wijkkracht.teams import api as teams_api
 
 
@@ -18,6 +22,7 @@ class Router(DefaultRouter):
 router = Router()
 router.register("households", casefile_api.HouseholdViewSet, basename="household")
 router.register("workload", casefile_worklist_api.WorkloadViewSet, basename="workload")
+router.register("handovers", casefile_handover_api.HandoverViewSet, basename="handover")
 router.register("persons", households_api.PersonViewSet, basename="person")
 router.register("contacts", households_api.ContactViewSet, basename="contact")
 router.register("tasks", households_api.TaskViewSet, basename="task")
@@ -28,5 +33,9 @@ router.register("measurements", diagnosis_api.MeasurementViewSet, basename="meas
 router.register("work-waivers", diagnosis_api.WorkWaiverViewSet, basename="work-waiver")
 router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("methods", plans_api.MethodViewSet, basename="method")
+router.register("organizations", socialmap_api.OrganizationViewSet, basename="organization")
+router.register("services", socialmap_api.ServiceViewSet, basename="service")
+router.register("consents", consent_api.ConsentViewSet, basename="consent")
+router.register("referrals", referrals_api.ReferralViewSet, basename="referral")
 
 urlpatterns = router.urls

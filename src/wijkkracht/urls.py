@@ -32,7 +32,12 @@ urlpatterns = [
     path("huishoudens/", include("wijkkracht.households.urls")),
     path("huishoudens/", include("wijkkracht.diagnosis.urls")),
     path("huishoudens/", include("wijkkracht.plans.urls")),
+    path("huishoudens/", include("wijkkracht.consent.urls")),
+    path("huishoudens/", include("wijkkracht.referrals.urls")),
     path("overzicht/", include("wijkkracht.monitoring.urls")),
+    path("sociale-kaart/", include("wijkkracht.socialmap.urls")),
+    # A partner organisation's staff: the referrals addressed to their organisation (nothing of a household).
+    path("partner/", include("wijkkracht.referrals.partner_urls")),
     # The management site has no sign-in of its own: the product's login (lockout, second factor) is the only one.
     path("beheer/login/", security_views.admin_login),
     path("beheer/", admin.site.urls),

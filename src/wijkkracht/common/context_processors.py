@@ -13,5 +13,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         # households handed over to them.
         "nav_team": role in (Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR),
         "nav_monitoring": role == Role.POLICY_OFFICER,
+        # The social map (no personal data): case roles, policy officers and the functional administrator.
+        "nav_socialmap": role in CASE_ROLES or role in (Role.POLICY_OFFICER, Role.FUNCTIONAL_ADMIN),
+        # A partner organisation's staff: only the referrals addressed to their organisation.
+        "nav_partner": role == Role.PARTNER,
         "nav_admin": bool(user and user.is_authenticated and user.is_staff),
     }

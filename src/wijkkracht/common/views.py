@@ -28,6 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("casefile:mine")
     if role == Role.POLICY_OFFICER:
         return redirect("monitoring:overview")
+    if role == Role.PARTNER:
+        return redirect("partner:referrals")
     if role == Role.PRIVACY_OFFICER:
         return redirect("admin:privacy_accesslogentry_changelist")
     return redirect("admin:index")

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "wijkkracht.security.middleware.IdleTimeoutMiddleware",
     "wijkkracht.security.middleware.TwoFactorMiddleware",
+    # Reminders of unanswered referrals, made when a worker opens Mijn taken or their caseload (no cron needed).
+    "wijkkracht.referrals.middleware.ReferralReminderMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
@@ -251,6 +253,10 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "wijkkracht.plans.models.GoalOutcome",
         "TaskOutcomeEnum": "wijkkracht.casefile.lifecycle_api.TASK_OUTCOME_CHOICES",
         "HistoryKindEnum": "wijkkracht.casefile.lifecycle_api.HISTORY_KIND_CHOICES",
+        "HandoverStatusEnum": "wijkkracht.casefile.models.HandoverStatus",
+        "HandoverDirectionEnum": "wijkkracht.casefile.models.HandoverDirection",
+        "ReferralStatusEnum": "wijkkracht.referrals.models.ReferralStatus",
+        "ServiceStatusEnum": "wijkkracht.socialmap.models.ServiceStatus",
     },
 }
 

@@ -6,12 +6,15 @@ import datetime
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from wijkkracht.accounts.models import OVERSIGHT_ROLES, Expertise, Role, User
+from wijkkracht.casefile import handover_services
 from wijkkracht.casefile import services as casefile_services
+from wijkkracht.demo import partners
 from wijkkracht.diagnosis import services as diagnosis_services
 from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.rules import is_adult
@@ -29,6 +32,8 @@ from wijkkracht.plans import services as plan_services
 from wijkkracht.plans.catalogue import plan_catalogue
 from wijkkracht.plans.models import GoalOutcome, OwnerType, Plan
 from wijkkracht.privacy.access import AccessContext
+from wijkkracht.referrals import services as referral_services
+from wijkkracht.socialmap.services import socialmap_import_file
 from wijkkracht.teams.models import Municipality, Team, TeamMembership, Wijk, WijkPostcode
 
 DEMO_PASSWORD = "wijkkracht-demo"
@@ -52,6 +57,9 @@ WIJKEN = (
     DemoWijk("Bloemhof", "WK099902", 14320, ("9903", "9904"), ("Tulpstraat", "Narcissenlaan", "Irisplein", "Rozenhof")),
     DemoWijk("Dijkveld", "WK099903", 9475, ("9905", "9906"), ("Dijkweg", "Polderlaan", "Molenstraat", "Slootkant")),
 )
+
+#: The demo social map: an HSDS 3.0 file of organisations and services in the districts above.
+SOCIALMAP_FILE = Path(__file__).resolve().parent / "data" / "socialmap.json"
 
 #: (username, first name, last name, role, team index or None, expertise codes)
 STAFF = (
@@ -200,6 +208,9 @@ def build_demo(
     *, households: int = 300, seed: int = 2026, progress: Callable[[int, int], None] | None = None
 ) -> DemoResult:
     teams = _build_organisation()
+    # The social map (HSDS 3.0, demo/data/socialmap.json) after the districts its services serve.
+    socialmap_import_file(path=SOCIALMAP_FILE, operator="demo")
+    partners.build_partner_accounts(DEMO_PASSWORD)
     existing = Household.objects.filter(team__in=teams).count()
     today = timezone.localdate()
     for index in range(existing, households):
@@ -209,6 +220,8 @@ def build_demo(
             _build_household(index, seed, teams, today)
         if progress:
             progress(index + 1, households)
+    # Referrals the partner has not answered in time give the contact person a task (as `referrals remind` does).
+    referral_services.referral_reminders_create(today=today)
     return DemoResult(
         created_households=max(0, households - existing),
         total_households=Household.objects.filter(team__in=teams).count(),
@@ -296,6 +309,7 @@ def _build_household(index: int, seed: int, teams: list[Team], today: datetime.d
     household.refresh_from_db()
     if household.is_open:
         _plan_ahead(rng, access, household, today)
+        partners.refer_some(access=access, household=household, seed=seed, index=index, today=today)
 
 
 def _plan_ahead(rng: random.Random, access: AccessContext, household: Household, today: datetime.date) -> None:
@@ -612,13 +626,29 @@ def _advance_status(
             )
         else:
             regisseur = User.objects.filter(role=Role.SECOND_LINE_REGISSEUR).order_by("id").first()
-            if regisseur is not None:
-                casefile_services.household_status_change(
+            # A warm handover (issue 9), within the case director's caseload norm; dated today, because the
+            # handover conversation follows the sending.
+            if (
+                regisseur is not None
+                and handover_services.regisseur_caseload(regisseur) < Municipality.current().regisseur_caseload_norm
+            ):
+                handover = handover_services.handover_start(
                     access=access,
                     household=household,
-                    to_status=HouseholdStatus.HANDED_OVER,
-                    reason="Langdurige specialistische ondersteuning nodig; warme overdracht aan regisseur",
-                    date=day,
                     regisseur_id=regisseur.id,
-                    task_outcomes=_decide_open_tasks(household),
+                    question_text="Langdurige specialistische ondersteuning nodig",
+                )
+                handover = handover_services.handover_send(
+                    access=access, handover=handover, expected_version=handover.lock_version
+                )
+                handover = handover_services.handover_conversation_record(
+                    access=access,
+                    handover=handover,
+                    expected_version=handover.lock_version,
+                    date=today,
+                    attendees="Contactpersoon, regisseur en de ouders",
+                    family_present=True,
+                )
+                handover_services.handover_complete(
+                    access=access, handover=handover, expected_version=handover.lock_version, date=today
                 )

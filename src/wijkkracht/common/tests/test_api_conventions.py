@@ -22,13 +22,18 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from rest_framework.test import APIClient
 
 from wijkkracht.api_urls import router
+from wijkkracht.casefile.tests.handover_helpers import start_handover
 from wijkkracht.common.api import field_errors
 from wijkkracht.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from wijkkracht.consent.tests.helpers import organization as consent_organization
+from wijkkracht.consent.tests.helpers import record as consent_record_for_tests
 from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.services import work_score_waiver_record
 from wijkkracht.households.models import Household, Person
 from wijkkracht.households.tests.factories import ContactFactory, TaskFactory
 from wijkkracht.plans.tests.helpers import add_action, add_goal, household_with_diagnosis, start_plan
+from wijkkracht.referrals.tests.helpers import send as referral_for_tests
+from wijkkracht.socialmap.tests.helpers import service as socialmap_service
 
 
 def openapi_schema() -> dict[str, Any]:
@@ -128,6 +133,7 @@ def records(world) -> dict[str, int]:
         work_score_waiver_record(access=world.access(), person=person, reason="Mantelzorger")
     plan = start_plan(world, baseline_id=measurement.id)
     goal = add_goal(world, plan)
+    social_map_service = socialmap_service()
     return {
         "goal": goal.id,
         "action": add_action(world, goal).id,
@@ -139,6 +145,11 @@ def records(world) -> dict[str, int]:
         "plans": plan.id,
         "teams": world.team.id,
         "districts": world.team.wijken.first().id,
+        "consents": consent_record_for_tests(world, consent_organization()).id,
+        "referrals": referral_for_tests(world).id,
+        "handovers": start_handover(world).id,
+        "organizations": social_map_service.organization_id,
+        "services": social_map_service.id,
     }
 
 

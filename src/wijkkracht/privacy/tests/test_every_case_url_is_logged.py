@@ -23,11 +23,15 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from wijkkracht.casefile.tests.handover_helpers import start_handover
+from wijkkracht.consent.tests.helpers import organization as consent_organization
+from wijkkracht.consent.tests.helpers import record as consent_record_for_tests
 from wijkkracht.diagnosis.tests.helpers import take
 from wijkkracht.households.tests.factories import ContactFactory, HouseholdFactory, PersonFactory, TaskFactory
 from wijkkracht.plans.models import Suggestion
 from wijkkracht.plans.tests.helpers import add_goal, household_with_diagnosis, start_plan
 from wijkkracht.privacy.models import SIGN_IN_ACTIONS, AccessLogEntry
+from wijkkracht.referrals.tests.helpers import send as referral_for_tests
 
 #: Patterns with an id argument that are not about a household, by URL name, with the reason.
 NOT_CASE_DATA = {
@@ -36,15 +40,25 @@ NOT_CASE_DATA = {
     "team-detail": "teams are configuration",
     "district-detail": "districts (wijken) are configuration",
     "instrument-detail": "instrument definitions are policy data",
+    "organization-detail": "the social map: organisations and their services, no personal data",
+    "service-detail": "the social map: a service of an organisation, no personal data",
 }
 #: The management site (admin) holds configuration only; the test below checks no case model is in it.
-NOT_CASE_NAMESPACES = {"admin": "configuration and staff accounts; no case model is registered in the admin"}
+NOT_CASE_NAMESPACES = {
+    "admin": "configuration and staff accounts; no case model is registered in the admin",
+    # Case data, but not a case worker's: every case role gets 403 there. A partner's read of a referral is a
+    # `disclose` row, its refusals 404 rows: common/tests/test_partner_isolation.py walks them.
+    "partner": "a partner organisation's pages (role partner only); logged and walked by test_partner_isolation.py",
+    "socialmap": "the social map (sociale kaart): organisations and services, no personal data",
+}
 #: API lists that are not case data.
 NOT_CASE_LISTS = {
     "team-list": "configuration",
     "district-list": "configuration",
     "instrument-list": "policy data",
     "method-list": "policy data",
+    "organization-list": "the social map: no personal data",
+    "service-list": "the social map: no personal data",
     "api-root": "an index of links",
     "workload-list": "figures per worker (counts), no household's data; for team coordinators only",
 }
@@ -172,6 +186,9 @@ def case(world) -> Case:
         "goal": goal.id,
         "action": action.id,
         "suggestion": suggestion.id,
+        "consent": consent_record_for_tests(world, consent_organization(), person_id=anna.id).id,
+        "referral": referral_for_tests(world, action=action, person=anna).id,
+        "handover": start_handover(world).id,
     }
     # A second household of the team, so that a row for the wrong household would show.
     HouseholdFactory(team=world.team, contact_person=world.worker)

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wijkkracht.accounts.models import Role
 from wijkkracht.demo.builder import DEMO_PASSWORD, STAFF, WIJKEN, build_demo
+from wijkkracht.demo.partners import PARTNERS
 
 
 class Command(BaseCommand):
@@ -35,3 +37,5 @@ class Command(BaseCommand):
         for username, first_name, last_name, role, team_index, _expertises in STAFF:
             team = f", Wijkteam {WIJKEN[team_index].name}" if team_index is not None else ""
             self.stdout.write(f"  {username:<9} {first_name} {last_name} – {role.label}{team}")
+        for username, first_name, last_name, organization in PARTNERS:
+            self.stdout.write(f"  {username:<9} {first_name} {last_name} – {Role.PARTNER.label}, {organization}")
