@@ -121,6 +121,11 @@ def refer_some(
     rng = random.Random(f"{seed}:{index}:referral")
     if rng.random() >= REFERRAL_SHARE:
         return None
+    return refer(access=access, household=household, rng=rng, today=today)
+
+
+def refer(*, access: AccessContext, household: Household, rng: random.Random, today: datetime.date) -> Referral | None:
+    """Refer a member of this household (if it has an active plan with actions and an adult), as `refer_some`."""
     plan = Plan.objects.filter(household=household, status=PlanStatus.ACTIVE).first()
     if plan is None:
         return None

@@ -6,17 +6,23 @@ demo municipality (one page per kind: ids and query strings do not make a new ki
 covered without touching this test. Each page is also opened at 1280 px for axe, since some rules (colour
 contrast of a wide table, landmarks of a two-column layout) only show there."""
 
+import random
 from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from wijkkracht.accounts.models import Role, User
+from wijkkracht.casefile import handover_services
 from wijkkracht.common.tests.browser import assert_accessible
 from wijkkracht.common.tests.test_headers import crawl, kind_of_page
-from wijkkracht.plans.models import Plan
+from wijkkracht.demo import partners
+from wijkkracht.households.models import OPEN_STATUSES, Household
+from wijkkracht.plans.models import Plan, PlanStatus
+from wijkkracht.privacy.access import AccessContext
 from wijkkracht.security.testing import login_verified
 
 pytestmark = pytest.mark.browser
@@ -60,6 +66,24 @@ def open_as(browser, live_server, client: Client, width: int):  # type: ignore[n
     return context, page
 
 
+def hand_over(household: Household, regisseur: User) -> None:
+    """The whole warm handover through the services, as the household's contact person."""
+    access = AccessContext(user=household.contact_person, endpoint="test")
+    handover = handover_services.handover_start(
+        access=access, household=household, regisseur_id=regisseur.id, question_text="Langdurige ondersteuning"
+    )
+    handover = handover_services.handover_send(access=access, handover=handover, expected_version=handover.lock_version)
+    handover = handover_services.handover_conversation_record(
+        access=access,
+        handover=handover,
+        expected_version=handover.lock_version,
+        date=timezone.localdate(),
+        attendees="Aanspreekpunt, regisseur en de ouders",
+        family_present=True,
+    )
+    handover_services.handover_complete(access=access, handover=handover, expected_version=handover.lock_version)
+
+
 def sideways_overflow(page) -> int:  # type: ignore[no-untyped-def]
     """How many pixels the page is wider than the window (0: no horizontal scrolling)."""
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
@@ -67,22 +91,36 @@ def sideways_overflow(page) -> int:  # type: ignore[no-untyped-def]
 
 def test_every_page_fits_a_phone_and_has_no_axe_violations(browser, live_server, transactional_db):
     call_command("demo", households=3, seed=2026, stdout=StringIO())
-    plan = Plan.objects.order_by("id").first()
+    plan = Plan.objects.filter(status=PlanStatus.ACTIVE).order_by("id").first()
     assert plan is not None
     household = plan.household
+    # Beyond the team's door: a referral of this household (with its consent) that a partner answers, and another
+    # household handed over to the case director, who works it.
+    access = AccessContext(user=household.contact_person, endpoint="test")
+    referral = partners.refer(access=access, household=household, rng=random.Random(1), today=timezone.localdate())
+    assert referral is not None
+    regisseur = User.objects.filter(role=Role.SECOND_LINE_REGISSEUR).first()
+    handed_over = Household.objects.filter(status__in=OPEN_STATUSES).exclude(id=household.id).first()
+    assert regisseur is not None and handed_over is not None
+    hand_over(handed_over, regisseur)
     users = {
         "contact person": household.contact_person,
         "coordinator": User.objects.filter(role=Role.TEAM_COORDINATOR, memberships__team=household.team).first(),
-        "regisseur": User.objects.filter(role=Role.SECOND_LINE_REGISSEUR).first(),
+        "regisseur": regisseur,
+        "partner": User.objects.filter(role=Role.PARTNER, partner_account__organization=referral.organization).first(),
         "policy officer": User.objects.filter(role=Role.POLICY_OFFICER).first(),
         "functional administrator": User.objects.filter(role=Role.FUNCTIONAL_ADMIN).first(),
+    }
+    starts = {
+        "regisseur": [f"/huishoudens/{handed_over.id}/"],
+        "partner": [f"/partner/verwijzingen/{referral.id}/"],
     }
     problems: list[str] = []
     checked = 0
     for role, user in users.items():
         assert user is not None, role
         client = signed_in_client(user)
-        urls = pages_of(client, "/", f"/huishoudens/{household.id}/")
+        urls = pages_of(client, "/", *starts.get(role, [f"/huishoudens/{household.id}/"]))
         for width in (390, 1280):
             context, page = open_as(browser, live_server, client, width)
             try:
