@@ -44,7 +44,7 @@ class HandoverStartForm(forms.Form):
         forms.ModelChoiceField(queryset=User.objects.none(), label=_("Second-line case director"), required=False),
         _("can be chosen later"),
     )
-    question_text = _text_field("question_text")
+    question_text = _text_field("question_text", required=True)
 
     def __init__(self, *args: object, loads: list[RegisseurLoad], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -62,7 +62,7 @@ def _regisseur_choices(form: forms.Form, loads: list[RegisseurLoad]) -> None:
             "name": load.regisseur,
             "count": load.caseload,
             "norm": load.norm,
-            "room": "" if load.has_room else _(" (over the norm: needs approval)"),
+            "room": "" if load.has_room else _(" (full: with this handover over the norm, needs approval)"),
         }
         for load in loads
     }
@@ -81,7 +81,7 @@ class HandoverSummaryForm(VersionForm):
     contacts_text = _text_field("contacts_text")
     risks_text = _text_field("risks_text")
     consents_text = _text_field("consents_text")
-    question_text = _text_field("question_text")
+    question_text = _text_field("question_text", required=True)
 
     def __init__(self, *args: object, loads: list[RegisseurLoad], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -106,7 +106,9 @@ class HandoverCompleteForm(VersionForm):
 
 
 class HandoverCancelForm(VersionForm):
-    reason = forms.CharField(label=_("Reason for cancelling"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for cancelling the handover"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class HandoverBackForm(forms.Form):

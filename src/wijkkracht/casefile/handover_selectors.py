@@ -45,3 +45,11 @@ def active_handover(household: Household) -> Handover | None:
         .select_related("regisseur")
         .first()
     )
+
+
+def household_handovers(household: Household) -> QuerySet[Handover]:
+    """Every handover of the household, newest first, for a page that has fetched (and logged) it: the
+    summaries there and back stay findable from the case file."""
+    return (
+        Handover.objects.filter(household=household).select_related("regisseur", "team").order_by("-created_at", "-id")
+    )

@@ -320,9 +320,9 @@ def handover_request_approval(*, access: AccessContext, handover: Handover, expe
     _require_status(errors, handover, HandoverStatus.DRAFT)
     _require_team_side(errors, access.user, handover)
     coordinator = _coordinator_of(handover.team)
-    if handover.regisseur is None:
-        errors.add("regisseur", _("Choose the second-line case director first."))
-    elif not _would_go_over(handover.regisseur)[0]:
+    # Everything sending needs is checked now, so the coordinator who approves never meets it.
+    _validate_sendable(errors, handover)
+    if handover.regisseur is not None and not _would_go_over(handover.regisseur)[0]:
         errors.add(
             "regisseur",
             _("%(name)s has room within the norm: no approval is needed, send the handover.")

@@ -84,6 +84,7 @@ def handover_start(request: HttpRequest, household_id: int) -> HttpResponse:
             "loads": loads,
             "cancel_url": reverse("casefile:household", args=[household.id]),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -160,7 +161,9 @@ def _step(
     done: str,
     to_household: bool = False,
 ) -> HttpResponse:
-    """One posted step of a handover: parse, call the service; its refusal is shown on the page."""
+    """One posted step of a handover: parse, call the service. A refused step without fields of its own
+    (send, ask approval, approve) goes back to the handover page with the refusal as a message
+    (post/redirect/get: a reload does not post again); a form with errors is shown again with 400."""
     access = AccessContext.from_request(request)
     handover = handover_selectors.handover_get_for_user(
         access=access, handover_id=handover_id, household_id=household_id
@@ -169,18 +172,26 @@ def _step(
     if form_class is HandoverSummaryForm:
         kwargs["loads"] = handover_services.regisseur_loads()
     form = form_class(request.POST, **kwargs)
+    handover_url = reverse("casefile:handover", args=[household_id, handover_id])
     if form.is_valid():
         try:
             run(access, handover, form.cleaned_data)
         except ValidationError as error:
+            if key == "step":
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect(handover_url)
             apply_service_errors(error, form)
         else:
             messages.success(request, done)
             if to_household:
                 return redirect("casefile:household", household_id=household_id)
-            return redirect("casefile:handover", household_id=household_id, handover_id=handover_id)
+            return redirect(handover_url)
+    elif key == "step":
+        messages.error(request, _("Reload the handover and try again."))
+        return redirect(handover_url)
     handover.refresh_from_db()
-    return _detail(request, handover, {key: form})
+    return _detail(request, handover, {key: form}, status=400)
 
 
 @require_POST
@@ -341,6 +352,11 @@ def handover_back(request: HttpRequest, household_id: int) -> HttpResponse:
         return redirect("casefile:household", household_id=household.id)
     today = timezone.localdate()
     initial: dict[str, Any] = {"team": household.team_id, "date": today} | build_summary(household, today).as_dict()
+    # The previous contact person, when still an active worker of the team, takes the household back.
+    if household.contact_person_id in {
+        candidate.id for candidate in handover_services.back_contact_person_candidates(household.team)
+    }:
+        initial["contact_person"] = household.contact_person_id
     form = HandoverBackForm(request.POST or None, candidates=back_candidates(), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -368,4 +384,5 @@ def handover_back(request: HttpRequest, household_id: int) -> HttpResponse:
             "pictures": target_pictures(household),
             "cancel_url": reverse("casefile:household", args=[household.id]),
         },
+        status=400 if request.method == "POST" else 200,
     )

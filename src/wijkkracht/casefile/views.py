@@ -97,6 +97,8 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_reassign": can_edit and household.is_open and household.team in coordinated_teams_of(user),
         "active_handover": active_handover,
+        # Every handover of this household (the case file is already fetched and logged), with its summary.
+        "handovers": handover_selectors.household_handovers(household),
         "can_hand_over": can_edit
         and household.is_open
         and active_handover is None

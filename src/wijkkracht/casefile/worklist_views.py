@@ -19,7 +19,7 @@ from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households import services as household_services
 from wijkkracht.households.models import HouseholdStatus
 from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, teams_of
-from wijkkracht.teams.models import Municipality, Wijk
+from wijkkracht.teams.models import Municipality, Team, Wijk
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -66,7 +66,7 @@ def _parse_caseload_filters(request: HttpRequest, user: User) -> tuple[caseload.
     return filters, errors
 
 
-def _caseload(request: HttpRequest, scope: caseload.CaseloadScope) -> HttpResponse:
+def _caseload(request: HttpRequest, scope: caseload.CaseloadScope, teams: list[Team] | None = None) -> HttpResponse:
     user = _user(request)
     filters, errors = _parse_caseload_filters(request, user)
     # Input that cannot be used shows its message and nothing else: no query of case data, no access-log row.
@@ -93,7 +93,7 @@ def _caseload(request: HttpRequest, scope: caseload.CaseloadScope) -> HttpRespon
         "search_max_length": caseload.SEARCH_MAX_LENGTH,
         "statuses": [(value, label) for value, label in HouseholdStatus.choices],
         "wijken": Wijk.objects.all(),
-        "teams": teams_of(user),
+        "teams": teams_of(user) if teams is None else teams,
         "contact_persons": caseload.contact_person_choices(user) if scope == "team" else [],
         "today": timezone.localdate(),
         "contact_norm_days": Municipality.current().contact_norm_days,
@@ -114,7 +114,10 @@ def my_households(request: HttpRequest) -> HttpResponse:
 
 @case_worker_required
 def team_households(request: HttpRequest) -> HttpResponse:
-    return _caseload(request, "team")
+    teams = list(teams_of(_user(request)))
+    if not teams:
+        raise PermissionDenied(_("Only a worker of a neighbourhood team sees the team's caseload."))
+    return _caseload(request, "team", teams)
 
 
 @case_worker_required

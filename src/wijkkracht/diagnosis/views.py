@@ -14,6 +14,7 @@ from wijkkracht.diagnosis import selectors, services
 from wijkkracht.diagnosis.forms import MeasurementStartForm, ScoresForm, WorkWaiverForm
 from wijkkracht.diagnosis.progress import progress_between
 from wijkkracht.households import selectors as household_selectors
+from wijkkracht.households.views import read_only_redirect
 from wijkkracht.instruments.registry import instrument_catalogue
 from wijkkracht.privacy.access import AccessContext
 
@@ -22,6 +23,8 @@ from wijkkracht.privacy.access import AccessContext
 def measurement_start(request: HttpRequest, household_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     household = household_selectors.household_get_for_update(access=access, household_id=household_id)
+    if refused := read_only_redirect(request, household):
+        return refused
     instruments = instrument_catalogue().enabled()
     form = MeasurementStartForm(
         request.POST or None,
@@ -67,6 +70,8 @@ def measurement_detail(request: HttpRequest, household_id: int, measurement_id: 
     )
     if measurement.household_id != household_id:
         raise Http404(_("Measurement not found."))
+    if request.method == "POST" and (refused := read_only_redirect(request, measurement.household)):
+        return refused
     definition = measurement.instrument.parsed
     initial: dict[str, object] = {"expected_version": measurement.lock_version}
     for score in measurement.scores.all():
@@ -126,6 +131,8 @@ def work_waiver(request: HttpRequest, household_id: int, person_id: int) -> Http
         access=access, household_id=household_id, person_id=person_id, what="work waiver"
     )
     household = person.household
+    if refused := read_only_redirect(request, household):
+        return refused
     return service_form_response(
         request,
         WorkWaiverForm(request.POST or None),

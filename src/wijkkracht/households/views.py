@@ -3,7 +3,7 @@
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,10 +30,10 @@ from wijkkracht.households.forms import (
     TaskForm,
 )
 from wijkkracht.households.models import Household, Task
-from wijkkracht.privacy.access import AccessContext, write_refusal
+from wijkkracht.privacy.access import AccessContext, teams_of, write_refusal
 
 
-def _read_only(request: HttpRequest, household: Household) -> HttpResponse | None:
+def read_only_redirect(request: HttpRequest, household: Household) -> HttpResponse | None:
     """A case file this user may only read (closed; handed over, for the team; see
     `privacy.access.write_refusal`): its forms are not offered; the page says why (the services refuse the
     write as well)."""
@@ -46,10 +46,15 @@ def _read_only(request: HttpRequest, household: Household) -> HttpResponse | Non
     return redirect("casefile:household", household_id=household.id)
 
 
+_read_only = read_only_redirect
+
+
 @case_worker_required
 def household_register(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
+    if not teams_of(user).exists():
+        raise PermissionDenied(_("Only a worker of a neighbourhood team registers households."))
     form = HouseholdRegisterForm(request.POST or None, user=user)
     formset = cast(BaseMemberFormSet, MemberFormSet(request.POST or None, prefix="members"))
     if request.method == "POST" and form.is_valid() and formset.is_valid():

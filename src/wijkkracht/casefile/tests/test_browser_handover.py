@@ -10,11 +10,15 @@ import pytest
 from django.utils import timezone
 
 from wijkkracht.accounts.tests.factories import PASSWORD
+from wijkkracht.casefile import handover_services
 from wijkkracht.casefile.models import Handover, HandoverStatus
+from wijkkracht.casefile.tests.handover_helpers import hand_over, start_handover
 from wijkkracht.casefile.tests.test_browser_household import fits
 from wijkkracht.common.tests.browser import log_in
 from wijkkracht.households.models import Contact, HouseholdStatus, StatusChange
+from wijkkracht.households.tests.factories import HouseholdFactory
 from wijkkracht.plans.tests.helpers import start_plan
+from wijkkracht.teams.models import Municipality
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,3 +89,26 @@ def test_hand_over_log_a_contact_as_the_case_director_and_hand_back(world, page,
     assert household.status == HouseholdStatus.IN_PROGRESS and household.second_line_regisseur is None
     steps = list(StatusChange.objects.filter(household=household).values_list("to_status", flat=True))
     assert steps[-2:] == [HouseholdStatus.HANDED_OVER, HouseholdStatus.IN_PROGRESS]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_handover_approved_over_the_norm_fits_and_is_linked_from_the_case_file(world, page, width):
+    """The long term "Boven de norm, goedgekeurd door" does not push its value off a phone's screen; the
+    case file links to the handover."""
+    Municipality.objects.filter(id=1).update(regisseur_caseload_norm=1)
+    hand_over(world, household=HouseholdFactory(team=world.team, contact_person=world.worker))
+    handover = start_handover(world)
+    handover = handover_services.handover_request_approval(
+        access=world.access(), handover=handover, expected_version=handover.lock_version
+    )
+    handover = handover_services.handover_approve(
+        access=world.access(world.coordinator), handover=handover, expected_version=handover.lock_version
+    )
+    assert handover.approved_by == world.coordinator
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "worker", PASSWORD)
+    page.goto(f"/huishoudens/{world.household.id}/?toon=geschiedenis")
+    page.locator(f"#handover-list a[href='/huishoudens/{world.household.id}/overdracht/{handover.id}/']").click()
+    page.wait_for_url(f"**/overdracht/{handover.id}/")
+    assert page.locator("#handover-facts").get_by_text(str(world.coordinator), exact=False).is_visible()
+    fits(page, width)
