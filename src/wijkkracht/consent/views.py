@@ -109,7 +109,8 @@ def consent_register(request: HttpRequest, household_id: int) -> HttpResponse:
         "refusal": refusal,
         "today": timezone.localdate(),
     }
-    return render(request, "consent/register.html", context)
+    # A post that reaches this point was refused (a saved one redirects): nothing was recorded.
+    return render(request, "consent/register.html", context, status=400 if request.method == "POST" else 200)
 
 
 @case_worker_required
@@ -152,4 +153,6 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
         "register_url": register_url,
         "today": timezone.localdate(),
     }
-    return render(request, "consent/withdraw.html", context)
+    # Without htmx, a refused withdrawal shows its confirmation page again with the error (nothing changed).
+    # With htmx the row is answered 200 above: htmx swaps 2xx responses only, and the row carries the error.
+    return render(request, "consent/withdraw.html", context, status=400 if error_text else 200)

@@ -210,7 +210,10 @@ class StatusChangeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
     date = serializers.DateField(required=False, allow_null=True, default=None)
     case_director = IdField(
-        required=False, allow_null=True, default=None, help_text="Ignored: a handover to the second line goes through /api/v1/handovers/."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Ignored: a handover to the second line goes through /api/v1/handovers/.",
     )
 
 

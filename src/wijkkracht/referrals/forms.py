@@ -42,11 +42,28 @@ def consent_label(consent: Consent) -> str:
 
 
 class ChooseForm(forms.Form):
-    """Step 1 (GET): the member and the service, found by a search on the social map."""
+    """Step 1 (GET): the member and the service, found by a search on the social map. Both are required
+    for "Next"; a search only narrows the services (the view does not bind the form then)."""
 
-    person = forms.TypedChoiceField(label=gettext_lazy("Member"), coerce=int, required=False)
+    person = forms.TypedChoiceField(
+        label=gettext_lazy("Member"),
+        coerce=int,
+        error_messages={
+            "required": gettext_lazy("Choose the member you refer."),
+            "invalid_choice": gettext_lazy("This member is not in the household: choose one from the list."),
+        },
+    )
     q = forms.CharField(label=gettext_lazy("Search the social map"), max_length=100, required=False)
-    service = forms.TypedChoiceField(label=gettext_lazy("Service"), coerce=int, required=False)
+    service = forms.TypedChoiceField(
+        label=gettext_lazy("Service"),
+        coerce=int,
+        error_messages={
+            "required": gettext_lazy("Choose the service you refer to (search the social map to find it)."),
+            "invalid_choice": gettext_lazy(
+                "This service is not on the social map: search again and choose one from the list."
+            ),
+        },
+    )
 
     def __init__(self, *args: Any, members: list[Person], services: list[Service], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,10 +82,24 @@ class SendForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
     service = forms.IntegerField(widget=forms.HiddenInput)
     consent = forms.TypedChoiceField(
-        label=gettext_lazy("Consent or legal ground"), coerce=int, widget=forms.RadioSelect
+        label=gettext_lazy("Consent or legal ground"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choose the consent or legal ground the referral rests on."),
+            "invalid_choice": gettext_lazy(
+                "This is not a consent or legal ground in force for this member and organisation: "
+                "choose one from the list."
+            ),
+        },
     )
     domains = forms.MultipleChoiceField(
-        label=gettext_lazy("Life domains whose data the referral carries"), widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Life domains whose data the referral carries"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": gettext_lazy("Choose at least one life domain whose data the referral carries."),
+            "invalid_choice": gettext_lazy("Only life domains a consent in force covers can be sent."),
+        },
     )
     question = forms.CharField(
         label=gettext_lazy("What do you ask of the partner?"),

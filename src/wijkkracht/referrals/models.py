@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wijkkracht.consent.models import Consent
 from wijkkracht.households.models import Household, Person, Task
@@ -18,7 +19,8 @@ from wijkkracht.socialmap.models import Organization, Service
 
 class ReferralStatus(models.TextChoices):
     SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
+    #: Its own context: "Accepted" of a plan's suggestion is "Overgenomen", of a referral "Geaccepteerd".
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
     DECLINED = "declined", _("Declined")
     STARTED = "started", _("Started")
     COMPLETED = "completed", _("Completed")
@@ -34,12 +36,14 @@ FINAL_STATUSES = (ReferralStatus.DECLINED, ReferralStatus.COMPLETED, ReferralSta
 class Referral(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="referrals")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("member"))
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("action"))
+    #: RESTRICT, not PROTECT: neither the action nor the consent goes while its referral stays, but deleting the whole
+    #: household (which takes the referral with it) is not blocked.
+    action = models.ForeignKey(Action, on_delete=models.RESTRICT, related_name="referrals", verbose_name=_("action"))
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("service"))
     #: The service's organisation when the referral was sent: the partner accounts that see it.
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="referrals")
     consent = models.ForeignKey(
-        Consent, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("consent or legal ground")
+        Consent, on_delete=models.RESTRICT, related_name="referrals", verbose_name=_("consent or legal ground")
     )
     #: The life domains whose data the referral carries; always within the consent's domains.
     domains = models.JSONField(_("life domains"), default=list)

@@ -16,7 +16,7 @@ from wijkkracht.households.selectors import household_get_for_update
 from wijkkracht.plans.selectors import action_get_for_user
 from wijkkracht.privacy.access import AccessContext, write_refusal
 from wijkkracht.referrals import selectors, services
-from wijkkracht.referrals.forms import SERVICE_CHOICES_MAX, CancelForm, ChooseForm, SendForm, choice_field
+from wijkkracht.referrals.forms import SERVICE_CHOICES_MAX, CancelForm, ChooseForm, SendForm
 from wijkkracht.referrals.models import FINAL_STATUSES, Referral
 from wijkkracht.socialmap.models import Service
 from wijkkracht.socialmap.selectors import service_search
@@ -39,25 +39,26 @@ def referral_send(request: HttpRequest, household_id: int, action_id: int) -> Ht
     source = request.POST if request.method == "POST" else request.GET
     text = source.get("q", "")[:100]
     found = list(service_search(text=text).select_related("organization")[:SERVICE_CHOICES_MAX])
+    found_count = len(found)
+    submitted = {key: source.get(key, "") for key in ("person", "q", "service")}
+    chosen_service = _chosen_service(submitted["service"], found)
+    if chosen_service is not None:  # chosen before the search changed: it stays on the list
+        found.append(chosen_service)
+    # "Next" and the posted step 2 check the choice; opening the page or searching only shows it.
+    checking = request.method == "POST" or (
+        source.get("step") != "search" and bool(submitted["person"] or submitted["service"] or source.get("step"))
+    )
     choose = ChooseForm(
-        {key: source.get(key, "") for key in ("person", "q", "service")},
+        submitted if checking else None,
+        initial=submitted,
         members=members,
         services=found,
         auto_id="choose_%s",
     )
     person = service = None
-    if choose.is_valid():
+    if checking and choose.is_valid():
         person = next((m for m in members if m.id == choose.cleaned_data["person"]), None)
-        service_id = choose.cleaned_data["service"]
-        service = next((s for s in found if s.id == service_id), None)
-        if service is None and service_id:
-            service = Service.objects.select_related("organization").filter(id=service_id).first()
-            if service is not None:  # a service chosen before the search changed: keep it on the list
-                service_field = choice_field(choose, "service")
-                service_field.choices = [
-                    *list(service_field.choices),  # type: ignore[arg-type]
-                    (service.id, f"{service.name} ({service.organization.name})"),
-                ]
+        service = next((s for s in found if s.id == choose.cleaned_data["service"]), None)
     consents = (
         services.consents_for_referral(
             household=household, person_id=person.id, organization_id=service.organization_id
@@ -92,6 +93,8 @@ def referral_send(request: HttpRequest, household_id: int, action_id: int) -> Ht
                     _("The referral to %(service)s has been sent.") % {"service": service.name},
                 )
                 return redirect("referrals:detail", household_id=household.id, referral_id=referral.id)
+    # Whatever reaches this point after a post saved nothing (a success redirects); a refused choice neither.
+    failed = request.method == "POST" or bool(choose.errors)
     return render(
         request,
         "referrals/send.html",
@@ -105,10 +108,19 @@ def referral_send(request: HttpRequest, household_id: int, action_id: int) -> Ht
             "service": service,
             "refusal": refusal,
             "searched": bool(text),
-            "found_count": len(found),
+            "found_count": found_count,
             "cancel_url": reverse("plans:detail", args=[household.id, action.goal.plan_id]),
         },
+        status=400 if failed else 200,
     )
+
+
+def _chosen_service(value: str, found: list[Service]) -> Service | None:
+    """The service chosen in step 1 when a later search no longer finds it (None when it is found, or unknown)."""
+    service_id = int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
+    if not service_id or service_id in {s.id for s in found}:
+        return None
+    return Service.objects.select_related("organization").filter(id=service_id).first()
 
 
 def _detail(
@@ -127,6 +139,7 @@ def _detail(
             if final
             else cancel_form or CancelForm(initial={"lock_version": referral.lock_version}),
         },
+        status=400 if cancel_form is not None else 200,  # a refused withdrawal: nothing was changed
     )
 
 

@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
+from wijkkracht.consent.forms import NOTE_MAX_LENGTH
 from wijkkracht.consent.models import Consent
 from wijkkracht.consent.tests.helpers import organization, partner_of, record, yesterday
 from wijkkracht.households.models import Household, HouseholdStatus
@@ -80,9 +82,11 @@ def test_bad_input_on_the_form_is_shown_on_its_fields_and_nothing_is_saved(world
             valid_until=(today - datetime.timedelta(days=1)).isoformat(),
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert {"reason", "domains", "valid_until"} <= set(form.errors)
+    html = response.content.decode()
+    assert all(escape(message) in html for messages in form.errors.values() for message in messages)
     assert not Consent.objects.exists()
     assert not AccessLogEntry.objects.filter(action="create").exists()
 
@@ -90,7 +94,7 @@ def test_bad_input_on_the_form_is_shown_on_its_fields_and_nothing_is_saved(world
 def test_a_domain_not_in_the_catalogue_is_refused_by_the_form(world, client):
     client.force_login(world.worker)
     response = client.post(register_url(world.household), form_data(world, organization(), domains=["schulden"]))
-    assert response.status_code == 200 and "domains" in response.context["form"].errors
+    assert response.status_code == 400 and "domains" in response.context["form"].errors
     assert not Consent.objects.exists()
 
 
@@ -124,6 +128,22 @@ def test_withdrawing_in_place_with_htmx_replaces_the_row(world, client):
     again = client.post(url, {"note": "Nog eens"}, HTTP_HX_REQUEST="true")
     assert again.status_code == 200 and 'role="alert"' in again.content.decode()
     assert Consent.objects.get(id=consent.id).withdrawal_note == "Telefonisch ingetrokken"
+
+
+def test_a_refused_withdrawal_answers_400_without_htmx_and_keeps_the_row_with_htmx(world, client):
+    consent = record(world, organization())
+    client.force_login(world.worker)
+    url = f"/huishoudens/toestemmingen/{consent.id}/intrekken/"
+    too_long = {"note": "x" * (NOTE_MAX_LENGTH + 1)}
+
+    plain = client.post(url, too_long)
+    assert plain.status_code == 400
+    errors = plain.context["form"].errors["note"]
+    assert errors and escape(errors[0]) in plain.content.decode()
+
+    swapped = client.post(url, too_long, HTTP_HX_REQUEST="true")  # htmx swaps 2xx answers only
+    assert swapped.status_code == 200 and 'role="alert"' in swapped.content.decode()
+    assert Consent.objects.get(id=consent.id).withdrawn_at is None
 
 
 def test_withdrawing_without_javascript_confirms_on_a_page_then_returns(world, client):

@@ -33,6 +33,10 @@ def test_refer_from_the_plan_and_see_what_went_out(world, page, width):
     page.goto(f"/huishoudens/{world.household.id}/plan/{action.goal.plan_id}/")
     page.locator(f'a[href="/huishoudens/{world.household.id}/acties/{action.id}/verwijzen/"]').click()
     check(page)
+    page.locator('button[value="next"]').click()  # nothing chosen yet: both fields say so, accessibly
+    page.locator("#choose_person_errors").wait_for()
+    assert page.locator("#choose_service_errors").is_visible()
+    check(page)
     page.locator("#choose_person").select_option(str(anna.id))
     page.locator("#choose_q").fill("tactus")
     page.locator('button[value="search"]').click()

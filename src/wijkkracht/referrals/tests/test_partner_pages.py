@@ -12,7 +12,7 @@ from django.contrib.messages import constants
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from wijkkracht.accounts.tests.factories import PASSWORD, UserFactory
@@ -254,6 +254,22 @@ def test_accept_start_complete(pw, client):
         (S.STARTED, pw.partner.id),
         (S.COMPLETED, pw.partner.id),
     ]
+
+
+def test_accepting_shows_the_referral_status_label_on_the_page_the_list_and_the_team_page(pw, world, client):
+    """The referral's own status label on the partner's page, the list's filter and the team's page (as the button
+    and the message say it), not a plan suggestion's "Overgenomen"."""
+    client.force_login(pw.partner)
+    response = answer(client, pw.referral, S.ACCEPTED)
+    with translation.override("nl"):
+        label = str(S.ACCEPTED.label)
+    html = response.content.decode()
+    assert f'data-status="accepted">{label}</span>' in html
+    assert f">{label} (1)</option>" in client.get(LIST).content.decode()
+    client.force_login(world.worker)
+    team = client.get(reverse("referrals:detail", args=[pw.referral.household_id, pw.referral.id])).content.decode()
+    for page in (html, team):
+        assert label in page and "Overgenomen" not in page
 
 
 def test_accepting_twice_is_refused_with_a_message_and_nothing_changes(pw, client):

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wijkkracht.consent.models import ConsentGround, ConsentPurpose
 from wijkkracht.households.tests.factories import PersonFactory
@@ -31,9 +31,10 @@ def _send(world, svc, grant, person=None, domains=("verslaving",), action=None):
 
 
 def _refused(world, svc, grant, **kwargs):
+    """The refusal's messages in English (the msgids), whatever language is compiled; nothing saved, nothing logged."""
     action = plan_action(world)
     before = AccessLogEntry.objects.filter(action="disclose").count()
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         _send(world, svc, grant, action=action, **kwargs)
     assert not Referral.objects.exists()
     assert not ReferralEvent.objects.exists()
@@ -155,13 +156,15 @@ def test_an_action_of_another_team_is_not_found(world):
 
 
 def _change(world, user, referral, status, reason="", version=None):
-    return services.referral_status_change(
-        access=world.access(user),
-        referral_id=referral.id,
-        status=status,
-        reason=reason,
-        lock_version=version if version is not None else Referral.objects.get(id=referral.id).lock_version,
-    )
+    """Messages of a refusal come in English (the msgids), whatever language is compiled."""
+    with translation.override("en"):
+        return services.referral_status_change(
+            access=world.access(user),
+            referral_id=referral.id,
+            status=status,
+            reason=reason,
+            lock_version=version if version is not None else Referral.objects.get(id=referral.id).lock_version,
+        )
 
 
 def test_the_partner_walks_the_referral_to_completed_and_the_first_answer_is_kept(world):

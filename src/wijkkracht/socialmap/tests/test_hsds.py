@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from jsonschema import Draft202012Validator, FormatChecker
 
 from wijkkracht.accounts.tests.factories import UserFactory
@@ -335,4 +335,12 @@ def test_command_refuses_a_bad_file_with_exit_code_2_and_the_problems(tmp_path: 
         call_command("socialmap", "import", str(source), stderr=err, stdout=StringIO())
     assert exited.value.code == 2
     assert "[0].description" in err.getvalue()
+    assert not Organization.objects.exists()
+
+
+def test_command_says_in_dutch_when_the_file_is_missing_or_a_folder(tmp_path: Path):
+    with pytest.raises(CommandError, match="bestaat niet"):
+        call_command("socialmap", "import", str(tmp_path / "weg.json"), stdout=StringIO())
+    with pytest.raises(CommandError, match="is een map"):
+        call_command("socialmap", "import", str(tmp_path), stdout=StringIO())
     assert not Organization.objects.exists()

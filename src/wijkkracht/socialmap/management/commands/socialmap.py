@@ -42,8 +42,15 @@ class Command(BaseCommand):
         try:
             size = os.path.getsize(path)
             stream = open(path, "rb")  # noqa: SIM115  (closed below)
+        except FileNotFoundError:
+            raise CommandError(f"Het bestand {path} bestaat niet.") from None
+        except IsADirectoryError:
+            raise CommandError(f"{path} is een map, geen bestand.") from None
+        except PermissionError:
+            raise CommandError(f"Geen rechten om {path} te lezen.") from None
         except OSError as error:
-            raise CommandError(f"Kan {path} niet lezen: {error.strerror}.") from None
+            # Rare (a device error): the system's own words, in whatever language the system speaks.
+            raise CommandError(f"Kan {path} niet lezen ({error.strerror}).") from None
 
         def progress(done: int, total: int) -> None:
             if verbosity >= 1:
