@@ -30,6 +30,7 @@ from wijkkracht.casefile.models import (
     HandoverDirection,
     HandoverStatus,
 )
+from wijkkracht.casefile.services import contact_person_candidates
 from wijkkracht.casefile.summary import build_summary
 from wijkkracht.common.dates import add_working_days
 from wijkkracht.common.locking import stale_error, version_advance
@@ -582,16 +583,6 @@ def back_status(household: Household, on: datetime.date) -> str:
     return HouseholdStatus.INTAKE
 
 
-def back_contact_person_candidates(team: Team) -> "list[User]":
-    return list(
-        User.objects.filter(
-            memberships__team=team, role__in=(Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR), is_active=True
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 def handover_back(
     *,
     access: AccessContext,
@@ -622,7 +613,7 @@ def handover_back(
     contact_person = None
     coordinator = None
     if team is not None:
-        candidates = {user.id: user for user in back_contact_person_candidates(team)}
+        candidates = {user.id: user for user in contact_person_candidates(team.id)}
         if contact_person_id is not None:
             contact_person = candidates.get(contact_person_id)
             if contact_person is None:

@@ -26,6 +26,7 @@ from wijkkracht.casefile.handover_forms import (
     VersionForm,
 )
 from wijkkracht.casefile.models import Handover, HandoverStatus
+from wijkkracht.casefile.services import contact_person_candidates
 from wijkkracht.casefile.summary import build_summary, target_pictures
 from wijkkracht.common.decorators import case_worker_required
 from wijkkracht.common.forms import apply_service_errors
@@ -353,9 +354,7 @@ def handover_back(request: HttpRequest, household_id: int) -> HttpResponse:
     today = timezone.localdate()
     initial: dict[str, Any] = {"team": household.team_id, "date": today} | build_summary(household, today).as_dict()
     # The previous contact person, when still an active worker of the team, takes the household back.
-    if household.contact_person_id in {
-        candidate.id for candidate in handover_services.back_contact_person_candidates(household.team)
-    }:
+    if household.contact_person_id in {candidate.id for candidate in contact_person_candidates(household.team_id)}:
         initial["contact_person"] = household.contact_person_id
     form = HandoverBackForm(request.POST or None, candidates=back_candidates(), initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -261,11 +261,12 @@ def can_reopen(user: User, household: Household) -> bool:
     return household.status in REOPENABLE_STATUSES and coordinated_teams_of(user).filter(id=household.team_id).exists()
 
 
-def reopen_contact_person_candidates(household: Household) -> "list[User]":
-    """Who can be the contact person of a reopened household: active workers and coordinators of its team."""
+def contact_person_candidates(team_id: int) -> "list[User]":
+    """Who can be a household's contact person in a team (reopening, the way back from the second line):
+    its active workers and coordinators."""
     return list(
         User.objects.filter(
-            memberships__team_id=household.team_id,
+            memberships__team_id=team_id,
             role__in=(Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR),
             is_active=True,
         )
@@ -304,7 +305,7 @@ def household_reopen(
         validate_not_future(date)
     if date < household.status_since:
         errors.add("date", _("The date cannot lie before the current status began."))
-    candidates = {user.id: user for user in reopen_contact_person_candidates(household)}
+    candidates = {user.id: user for user in contact_person_candidates(household.team_id)}
     wanted = contact_person_id if contact_person_id is not None else household.contact_person_id
     contact_person = candidates.get(wanted) if wanted is not None else None
     if contact_person is None:

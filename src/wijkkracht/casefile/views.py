@@ -204,7 +204,7 @@ def reopen(request: HttpRequest, household_id: int) -> HttpResponse:
     household = household_selectors.household_get_for_update(access=access, household_id=household_id)
     user = request.user
     assert isinstance(user, User)
-    candidates = services.reopen_contact_person_candidates(household)
+    candidates = services.contact_person_candidates(household.team_id)
     initial_contact = household.contact_person_id if household.contact_person_id in {c.id for c in candidates} else None
     form = ReopenForm(request.POST or None, candidates=candidates, initial={"contact_person": initial_contact})
     success_url = reverse("casefile:household", args=[household.id])
