@@ -21,6 +21,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def fresh_django() -> None:
+    """Set Django up on a fresh, migrated database of the bench's own (in a temporary data directory, unless
+    `WIJKKRACHT_DATA_DIR` or `DATABASE_URL` says where): shared by every script in `bench/`."""
+    os.environ.setdefault("WIJKKRACHT_DATA_DIR", tempfile.mkdtemp(prefix="wijkkracht-bench-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "wijkkracht.conf.test"
+    os.environ["WIJKKRACHT_CREATE_DATABASE"] = "1"  # the bench migrates its own fresh database
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 3000])
@@ -28,25 +44,16 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="wijkkracht-bench-")
-    os.environ.setdefault("WIJKKRACHT_DATA_DIR", data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "wijkkracht.conf.test"
-    os.environ["WIJKKRACHT_CREATE_DATABASE"] = "1"  # the bench migrates its own fresh database
-    import django
-
-    django.setup()
+    fresh_django()
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from wijkkracht.households.models import Contact, Household
     from wijkkracht.plans.models import Plan
 
-    setup_test_environment()
     settings.DEBUG = True  # count queries
-    call_command("migrate", verbosity=0)
     rows = []
     for size in sorted(args.sizes):
         started = time.perf_counter()

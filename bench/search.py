@@ -17,7 +17,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -139,25 +138,16 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="wijkkracht-bench-")
-    os.environ.setdefault("WIJKKRACHT_DATA_DIR", data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "wijkkracht.conf.test"
-    os.environ["WIJKKRACHT_CREATE_DATABASE"] = "1"
-    import django
+    from caseload import fresh_django, write_section  # bench/caseload.py
 
-    django.setup()
-    from caseload import write_section  # bench/caseload.py
+    fresh_django()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from wijkkracht.demo.builder import build_demo
     from wijkkracht.households.models import Contact, Household, Person, Task
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     build_demo(households=args.demo, seed=2026)  # the organisation (teams, staff), and full demo households
     bulk_households(args.size)

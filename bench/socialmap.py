@@ -18,7 +18,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -93,19 +92,12 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="wijkkracht-bench-")
-    os.environ.setdefault("WIJKKRACHT_DATA_DIR", data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "wijkkracht.conf.test"
-    os.environ["WIJKKRACHT_CREATE_DATABASE"] = "1"
-    import django
+    from caseload import fresh_django, write_section  # bench/caseload.py
 
-    django.setup()
-    from caseload import write_section  # bench/caseload.py
+    fresh_django()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from wijkkracht.demo.builder import build_demo
     from wijkkracht.plans.catalogue import plan_catalogue
@@ -113,8 +105,6 @@ def main() -> None:
     from wijkkracht.socialmap.services import socialmap_as_hsds, socialmap_import
     from wijkkracht.teams.models import Wijk
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     build_demo(households=0, seed=2026)  # districts, staff and the demo social map
     wijken = list(Wijk.objects.order_by("code"))
     raw = hsds_file(
