@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from wijkkracht.accounts.models import User
 from wijkkracht.accounts.tests.factories import UserFactory
 from wijkkracht.common.tests.browser import CHROMIUM, CHROMIUM_ARGS
+from wijkkracht.households.figures import figures_mismatches
 from wijkkracht.households.models import Household
 from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactory
 from wijkkracht.privacy.access import AccessContext
@@ -22,6 +23,20 @@ from wijkkracht.teams.tests.factories import TeamFactory, TeamMembershipFactory
 # Property tests check behaviour, not speed: no deadline, so a busy CI machine cannot make them flaky.
 hypothesis_settings.register_profile("wijkkracht", deadline=None, derandomize=False)
 hypothesis_settings.load_profile("wijkkracht")
+
+
+@pytest.fixture(autouse=True)
+def stored_figures_stay_current(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test that used the database (not the live-server ones), the households' stored caseload
+    figures must match their case files: a service that changes a contact, task, member or plan without
+    refreshing them fails here, in whichever test first exercises it (issue 10)."""
+    uses_db = "db" in request.fixturenames and "transactional_db" not in request.fixturenames
+    if uses_db:
+        request.getfixturevalue("db")
+    yield
+    if uses_db:
+        problems = figures_mismatches()
+        assert not problems, "stored caseload figures out of date:\n" + "\n".join(problems[:20])
 
 
 @dataclass

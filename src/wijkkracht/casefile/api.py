@@ -4,7 +4,6 @@ here because its list shows plan dates and its status change applies the lifecyc
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -12,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from wijkkracht.casefile import selectors
-from wijkkracht.casefile.caseload import caseload_list_what, with_overdue_tasks
+from wijkkracht.casefile.caseload import caseload_list_what
 from wijkkracht.casefile.lifecycle_api import HouseholdLifecycleActions
 from wijkkracht.casefile.worklist_api import CaseloadHouseholdSerializer, CaseloadQuerySerializer, caseload_filters
 from wijkkracht.common.api import api_field_names
@@ -56,8 +55,7 @@ class HouseholdViewSet(HouseholdLifecycleActions, CaseFileViewSet, mixins.ListMo
         query = self.query
         access = self.access()
         scope: selectors.CaseloadScope = "mine" if query["mine"] else "team"
-        queryset = selectors.caseload_queryset(access=access, scope=scope, filters=caseload_filters(query, access))
-        return with_overdue_tasks(queryset, timezone.localdate())
+        return selectors.caseload_queryset(access=access, scope=scope, filters=caseload_filters(query, access))
 
     @extend_schema(parameters=[ETAG], responses=HouseholdDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -3,9 +3,9 @@ household is overdue; and a coordinator's workload per worker. Like every select
 households the user may see and access-logs what a page shows (one bulk row per page).
 
 Search (`q`, at most `SEARCH_MAX_LENGTH` characters) finds a household by
-- its name, any member's first or last name, or its street: every word must occur in one of these
-  (case-insensitive; accents are not folded, so "Ozturk" does not find "Öztürk". On SQLite the case of
-  letters outside ASCII counts, on PostgreSQL it does not);
+- its name, any member's first or last name, or its street: every word must occur in one of these,
+  in any case and with or without accents ("ozturk" finds "Öztürk"): the words are compared with the
+  household's stored search text (`households.figures.fold`), which PostgreSQL indexes with trigrams;
 - its reference: "HH-000030", "hh-30" or "30";
 - its postcode, with or without the space and in any case ("9902 AB", "9902ab"), or its first four digits;
 - a member's BSN: nine digits, exact only. A BSN search is access-logged as such ("… search by BSN").
@@ -18,16 +18,16 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from wijkkracht.accounts.models import User
+from wijkkracht.accounts.models import Role, User
+from wijkkracht.households.figures import fold, household_figures_catch_up, overdue_q, overdue_terms_met
 from wijkkracht.households.models import OPEN_STATUSES, Household, HouseholdStatus, Person, Task, TaskStatus
 from wijkkracht.households.selectors import with_household_figures
-from wijkkracht.plans.models import Plan, PlanStatus
 from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, teams_of, visible_households
 from wijkkracht.privacy.models import AccessAction
 from wijkkracht.privacy.services import access_log_record_many
@@ -116,28 +116,20 @@ def search_condition(search: str) -> Q:
     if postcode or (reference and search.isdigit()):
         return condition
     words = Q()
-    for word in search.split():
-        members = Person.objects.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        words &= Q(name__icontains=word) | Q(street__icontains=word) | Q(id__in=members.values("household_id"))
+    for word in fold(search).split():  # the stored search text: name, street and members, folded alike
+        words &= Q(search_text__contains=word)
     return condition | words
 
 
 def with_caseload_figures(queryset: QuerySet[Household], today: datetime.date) -> QuerySet[Household]:
-    """The household's figures and the active plan's evaluation date: one query per page."""
-    evaluation = Plan.objects.filter(household=OuterRef("pk"), status=PlanStatus.ACTIVE).values("evaluation_date")[:1]
-    return with_household_figures(queryset, today).annotate(plan_evaluation_date=Subquery(evaluation))
+    """The households with their stored figures and overdue tasks (`households.selectors.with_household_figures`)."""
+    return with_household_figures(queryset, today)
 
 
 def overdue_condition(today: datetime.date, contact_norm_days: int) -> Q:
     """Overdue: an open task past its date, a plan evaluation past its date, or no contact within the
-    municipality's contact norm."""
-    cutoff = today - datetime.timedelta(days=contact_norm_days)
-    return (
-        Q(overdue_task_count__gt=0)
-        | Q(plan_evaluation_date__lt=today)
-        | Q(last_contact_date__lt=cutoff)
-        | Q(last_contact_date__isnull=True, registered_on__lt=cutoff)
-    )
+    municipality's contact norm — the rule of `households.figures.OVERDUE_TERMS`, on stored columns."""
+    return overdue_q(today, contact_norm_days)
 
 
 def _status_rank() -> Case:
@@ -152,7 +144,10 @@ def caseload_queryset(*, access: AccessContext, scope: CaseloadScope, filters: C
     today = timezone.localdate()
     queryset = visible_households(access.user)
     if scope == "mine":
-        queryset = queryset.filter(Q(contact_person=access.user) | Q(second_line_regisseur=access.user))
+        mine = Q(contact_person=access.user)
+        if access.user.role == Role.SECOND_LINE_REGISSEUR:
+            mine |= Q(second_line_regisseur=access.user)
+        queryset = queryset.filter(mine)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     elif scope == "mine":
@@ -170,16 +165,12 @@ def caseload_queryset(*, access: AccessContext, scope: CaseloadScope, filters: C
         queryset = queryset.filter(contact_person_id=filters.contact_person_id)
     if filters.search:
         queryset = queryset.filter(search_condition(filters.search))
-    queryset = with_caseload_figures(queryset, today).annotate(status_rank=_status_rank())
+    queryset = with_caseload_figures(queryset, today)
+    if filters.sort.lstrip("-") == "status":
+        queryset = queryset.annotate(status_rank=_status_rank())
     if filters.overdue:
         queryset = queryset.filter(overdue_condition(today, Municipality.current().contact_norm_days))
     return queryset.order_by(*CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["last_contact"]))
-
-
-def with_overdue_tasks(queryset: QuerySet[Household], today: datetime.date) -> QuerySet[Household]:
-    """The open tasks past their date as `overdue_tasks`, for `overdue_reasons`: one query per page."""
-    overdue = Task.objects.filter(status=TaskStatus.OPEN, due_date__lt=today).order_by("due_date", "id")
-    return queryset.prefetch_related(Prefetch("tasks", queryset=overdue, to_attr="overdue_tasks"))
 
 
 def caseload_list_what(scope: CaseloadScope, search: str, base: str | None = None) -> str:
@@ -192,7 +183,7 @@ def caseload_page(
     *, access: AccessContext, scope: CaseloadScope, filters: CaseloadFilters, page_number: str | int = 1
 ) -> Page[Household]:
     """A page of the caseload; each household on it is access-logged as shown in a list."""
-    queryset = with_overdue_tasks(caseload_queryset(access=access, scope=scope, filters=filters), timezone.localdate())
+    queryset = caseload_queryset(access=access, scope=scope, filters=filters)
     paginator = Paginator(queryset, CASELOAD_PAGE_SIZE, allow_empty_first_page=True)
     page = paginator.get_page(page_number)
     access_log_record_many(
@@ -205,72 +196,47 @@ def caseload_page(
 
 
 def household_is_overdue(household: Household, today: datetime.date, contact_norm_days: int) -> bool:
-    """The same rule as `overdue_condition`, for a household already annotated by the caseload."""
-    cutoff = today - datetime.timedelta(days=contact_norm_days)
-    last_contact = getattr(household, "last_contact_date", None)
-    if getattr(household, "overdue_task_count", 0) > 0:
-        return True
-    evaluation = getattr(household, "plan_evaluation_date", None)
-    if evaluation is not None and evaluation < today:
-        return True
-    if last_contact is None:
-        return household.registered_on < cutoff
-    return bool(last_contact < cutoff)
-
-
-def _overdue_tasks(household: Household, today: datetime.date) -> list[Task]:
-    tasks = getattr(household, "overdue_tasks", None)
-    if tasks is None:
-        prefetched = getattr(household, "_prefetched_objects_cache", {}).get("tasks")
-        source = list(prefetched) if prefetched is not None else household.tasks.filter(status=TaskStatus.OPEN)
-        tasks = sorted(
-            (task for task in source if task.status == TaskStatus.OPEN and task.due_date < today),
-            key=lambda task: (task.due_date, task.id),
-        )
-    return list(tasks)
+    """The rule of `overdue_condition`, for a household already loaded."""
+    return bool(overdue_terms_met(household, today, contact_norm_days))
 
 
 def overdue_reasons(household: Household, today: datetime.date, contact_norm_days: int) -> list[str]:
     """Why a household is overdue, in words a worker reads next to the badge; empty when it is on track.
-
-    Uses the caseload's figures (`with_caseload_figures`) and the overdue tasks (`with_overdue_tasks`, or
-    the household's prefetched tasks); the rule is the one of `overdue_condition`."""
+    One sentence per term of the overdue rule met (`households.figures.OVERDUE_TERMS`), one per overdue task."""
     reasons: list[str] = []
-    last_contact = getattr(household, "last_contact_date", None)
-    cutoff = today - datetime.timedelta(days=contact_norm_days)
-    if last_contact is None and household.registered_on < cutoff:
-        days = (today - household.registered_on).days
-        reasons.append(
-            ngettext(
-                "%(days)d day without contact since registration, norm %(norm)d",
-                "%(days)d days without contact since registration, norm %(norm)d",
-                days,
+    met = overdue_terms_met(household, today, contact_norm_days)
+    if "contact" in met:
+        last_contact = household.last_contact_date
+        if last_contact is None:
+            days = (today - household.registered_on).days
+            reasons.append(
+                ngettext(
+                    "%(days)d day without contact since registration, norm %(norm)d",
+                    "%(days)d days without contact since registration, norm %(norm)d",
+                    days,
+                )
+                % {"days": days, "norm": contact_norm_days}
             )
-            % {"days": days, "norm": contact_norm_days}
-        )
-    elif last_contact is not None and last_contact < cutoff:
-        days = (today - last_contact).days
-        reasons.append(
-            ngettext(
-                "%(days)d day without contact, norm %(norm)d", "%(days)d days without contact, norm %(norm)d", days
+        else:
+            days = (today - last_contact).days
+            reasons.append(
+                ngettext(
+                    "%(days)d day without contact, norm %(norm)d", "%(days)d days without contact, norm %(norm)d", days
+                )
+                % {"days": days, "norm": contact_norm_days}
             )
-            % {"days": days, "norm": contact_norm_days}
-        )
-    for task in _overdue_tasks(household, today):
-        days = (today - task.due_date).days
-        reasons.append(
-            ngettext(
-                "task “%(title)s” %(days)d day past its date", "task “%(title)s” %(days)d days past its date", days
+    if "task" in met:
+        for task in household.overdue_tasks_list:
+            days = (today - task.due_date).days
+            reasons.append(
+                ngettext(
+                    "task “%(title)s” %(days)d day past its date", "task “%(title)s” %(days)d days past its date", days
+                )
+                % {"title": task.title, "days": days}
             )
-            % {"title": task.title, "days": days}
-        )
-    evaluation = getattr(household, "plan_evaluation_date", None)
-    if evaluation is not None and evaluation < today:
-        reasons.append(_("evaluation overdue since %(date)s") % {"date": date_format(evaluation, "j F Y")})
-    if not reasons and getattr(household, "overdue_task_count", 0) > 0:  # tasks not loaded: at least say so
-        count = household.overdue_task_count  # type: ignore[attr-defined]
+    if "evaluation" in met and household.plan_evaluation_date is not None:
         reasons.append(
-            ngettext("%(count)d task past its date", "%(count)d tasks past their date", count) % {"count": count}
+            _("evaluation overdue since %(date)s") % {"date": date_format(household.plan_evaluation_date, "j F Y")}
         )
     return reasons
 
@@ -325,9 +291,8 @@ def workload_for_coordinator(*, access: AccessContext, contact_norm_days: int) -
         return dict(rows)
 
     open_households = per_contact_person(households)
-    overdue_households = per_contact_person(
-        with_caseload_figures(households, today).filter(overdue_condition(today, contact_norm_days))
-    )
+    household_figures_catch_up(today=today)
+    overdue_households = per_contact_person(households.filter(overdue_condition(today, contact_norm_days)))
     tasks = Task.objects.filter(team_id__in=team_ids, status=TaskStatus.OPEN).filter(
         Q(household__isnull=True) | Q(household__status__in=OPEN_STATUSES)
     )

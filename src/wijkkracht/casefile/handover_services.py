@@ -38,6 +38,7 @@ from wijkkracht.common.validation import ErrorCollector, invisible_characters, v
 from wijkkracht.diagnosis.models import MeasurementStatus
 from wijkkracht.diagnosis.rules import intake_gaps
 from wijkkracht.households import services as household_services
+from wijkkracht.households.figures import household_figures_refresh
 from wijkkracht.households.models import (
     ContactPersonChange,
     Household,
@@ -209,6 +210,9 @@ def _move_version(handover: Handover, expected_version: int) -> None:
 
 
 def _log(access: AccessContext, handover: Handover, action: AccessAction, what: str) -> None:
+    """Every handover write ends here, in its transaction: the log row, and the household's figures (tasks
+    made, finished or moved)."""
+    household_figures_refresh(household_ids=[handover.household_id])
     access_log_record(access=access, household_id=handover.household_id, action=action, what=f"handover {what}")
 
 

@@ -32,6 +32,7 @@ from wijkkracht.casefile.models import ACTIVE_HANDOVER_STATUSES
 from wijkkracht.common.validation import ErrorCollector, validate_not_future
 from wijkkracht.diagnosis.rules import intake_gaps
 from wijkkracht.households import services as household_services
+from wijkkracht.households.figures import household_figures_refresh
 from wijkkracht.households.models import (
     ALLOWED_TRANSITIONS,
     ContactPersonChange,
@@ -254,6 +255,7 @@ def _finish_tasks(access: AccessContext, household: Household, decided: dict[int
             Task.objects.filter(id__in=ids, status=TaskStatus.OPEN).update(
                 status=outcome, done_at=now, done_by=access.user, reason=reason[:REASON_MAX]
             )
+    household_figures_refresh(household_ids=[household.id])
 
 
 def can_reopen(user: User, household: Household) -> bool:

@@ -23,6 +23,7 @@ from wijkkracht.accounts.models import Role, User
 from wijkkracht.common.dates import add_working_days
 from wijkkracht.common.validation import ErrorCollector, invisible_characters, latest_ahead
 from wijkkracht.consent.models import Consent, ConsentForm, ConsentGround, ConsentPurpose
+from wijkkracht.households.figures import household_figures_refresh
 from wijkkracht.households.models import Household, Task
 from wijkkracht.households.services import refuse_if_closed
 from wijkkracht.plans.catalogue import plan_catalogue
@@ -216,7 +217,7 @@ def _legal_ground_review_task(access: AccessContext, household: Household, conse
     coordinator = _coordinator_of(household)
     if coordinator is None or coordinator.id == access.user.id or not may_write(coordinator, household):
         return None  # none, themselves, or (handed over) no longer working the case: its case director decides
-    return Task.objects.create(
+    task = Task.objects.create(
         household=household,
         team_id=household.team_id,
         assigned_to=coordinator,
@@ -229,6 +230,8 @@ def _legal_ground_review_task(access: AccessContext, household: Household, conse
         due_date=add_working_days(timezone.localdate(), LEGAL_GROUND_REVIEW_WORKING_DAYS),
         created_by=access.user,
     )
+    household_figures_refresh(household_ids=[household.id])
+    return task
 
 
 def _already_withdrawn(consent_id: int) -> ValidationError:

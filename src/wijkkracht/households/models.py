@@ -86,6 +86,24 @@ class Household(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The caseload's figures, stored so that lists filter and sort on columns instead of computing them per
+    # household (issue 10). Kept current by `households.figures.household_figures_refresh`, called in the
+    # transaction of every change that moves them; never edited by hand, not part of the optimistic lock.
+    # A planned appointment becomes contact when its day comes: `household_figures_catch_up` refreshes the
+    # households whose `next_appointment_on` has passed before lists read the figures.
+    #: The last contact that took place (not a no-show, not an appointment still to come).
+    last_contact_date = models.DateField(_("last contact"), null=True, blank=True, editable=False)
+    #: The first appointment still to come (a contact dated after the day the figures were computed).
+    next_appointment_on = models.DateField(_("next appointment"), null=True, blank=True, editable=False)
+    open_task_count = models.PositiveIntegerField(_("open tasks"), default=0, editable=False)
+    #: The earliest due date of the open tasks: the household has an overdue task when it lies before today.
+    first_open_task_due_on = models.DateField(_("first open task due"), null=True, blank=True, editable=False)
+    member_count = models.PositiveSmallIntegerField(_("members"), default=0, editable=False)
+    #: The active plan's evaluation date (kept by the plans app, which registers it as a figure).
+    plan_evaluation_date = models.DateField(_("plan evaluation date"), null=True, blank=True, editable=False)
+    #: Name, street and members' names, lower case without accents, for the caseload's search.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("household")
@@ -95,6 +113,12 @@ class Household(models.Model):
             models.Index(fields=["contact_person", "status"]),
             # The caseload's search by postcode (exact, or its four digits as a range): casefile.caseload.
             models.Index(fields=["postcode"], name="household_postcode_search"),
+            # The catch-up of appointments whose day has come: only the households with one to come.
+            models.Index(
+                fields=["next_appointment_on"],
+                condition=Q(next_appointment_on__isnull=False),
+                name="household_next_appointment",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -139,6 +163,23 @@ class Household(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def overdue_tasks_list(self) -> "list[Task]":
+        """The open tasks past their date, oldest first: prefetched by the lists (`overdue_tasks`), else read."""
+        from django.utils import timezone
+
+        prefetched = getattr(self, "overdue_tasks", None)
+        if prefetched is not None:
+            return list(prefetched)
+        today = timezone.localdate()
+        if self.pk is None or self.first_open_task_due_on is None or self.first_open_task_due_on >= today:
+            return []
+        return list(self.tasks.filter(status=TaskStatus.OPEN, due_date__lt=today).order_by("due_date", "id"))
+
+    @property
+    def overdue_task_count(self) -> int:
+        return len(self.overdue_tasks_list)
 
     @property
     def address(self) -> str:

@@ -9,13 +9,13 @@ writes the `refused` row. `privacy/tests/test_every_case_url_is_logged.py` walks
 import datetime
 from typing import TypeVar
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkkracht.accounts.models import User
+from wijkkracht.households.figures import household_figures_catch_up
 from wijkkracht.households.models import (
     Contact,
     ContactKind,
@@ -36,11 +36,6 @@ from wijkkracht.privacy.access import (
 from wijkkracht.privacy.services import access_log_read, access_note_refusal
 
 
-def _count_subquery(queryset: QuerySet[Task]) -> Coalesce:
-    counts = queryset.values("household").annotate(count=Count("id")).values("count")
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
 def contacts_that_happened(today: datetime.date) -> Q:
     """A contact counts as contact once it took place: not a no-show (nobody was there), and not an
     appointment still to come."""
@@ -48,21 +43,14 @@ def contacts_that_happened(today: datetime.date) -> Q:
 
 
 def with_household_figures(queryset: QuerySet[Household], today: datetime.date) -> QuerySet[Household]:
-    """Last contact, task and member counts as subqueries: one query per page, whatever the data size.
-    The last contact is the last one that happened: a no-show or a planned appointment resets neither "days
-    since last contact" nor the on-schedule signal."""
-    open_tasks = Task.objects.filter(household=OuterRef("pk"), status=TaskStatus.OPEN)
-    last_contact = (
-        Contact.objects.filter(contacts_that_happened(today), household=OuterRef("pk"))
-        .order_by("-date")
-        .values("date")[:1]
-    )
-    members = Person.objects.filter(household=OuterRef("pk")).values("household").annotate(c=Count("id")).values("c")
-    return queryset.select_related("team", "wijk", "contact_person").annotate(
-        last_contact_date=Subquery(last_contact),
-        open_task_count=_count_subquery(open_tasks),
-        overdue_task_count=_count_subquery(open_tasks.filter(due_date__lt=today)),
-        member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)),
+    """The households with what lists show beside them: their stored figures (`households.figures`: last
+    contact, open tasks, members, plan evaluation — columns, so a list's cost does not grow with the city),
+    brought up to date for appointments whose day has come, and their overdue tasks (`overdue_tasks`, one
+    query per page)."""
+    household_figures_catch_up(today=today)
+    overdue = Task.objects.filter(status=TaskStatus.OPEN, due_date__lt=today).order_by("due_date", "id")
+    return queryset.select_related("team", "wijk", "contact_person").prefetch_related(
+        Prefetch("tasks", queryset=overdue, to_attr="overdue_tasks")
     )
 
 

@@ -30,6 +30,7 @@ from wijkkracht.common.validation import (
     validate_not_before,
     validate_not_future,
 )
+from wijkkracht.households.figures import household_figures_refresh, household_search_text_refresh
 from wijkkracht.households.models import (
     HOUSE_NUMBER_MAX,
     MEMBERS_MAX,
@@ -241,7 +242,9 @@ def _task_once(*, dedupe_key: str, team: Team, **fields: object) -> Task | None:
         return None
     try:
         with transaction.atomic():
-            return Task.objects.create(team=team, dedupe_key=dedupe_key, **fields)
+            task = Task.objects.create(team=team, dedupe_key=dedupe_key, **fields)
+            household_figures_refresh(household_ids=[task.household_id])
+            return task
     except IntegrityError:  # made at the same moment by a parallel refusal
         return None
 
@@ -314,6 +317,7 @@ def _tell_shared_custody(
         )[:TITLE_MAX_LENGTH],
         due_date=due,
     )
+    household_figures_refresh(household_ids=[household.id])
 
 
 def _link_shared_custody(access: AccessContext, person: Person, item: _KnownElsewhere) -> None:
@@ -526,6 +530,9 @@ def household_register(
         )
         for item in found:
             _link_shared_custody(access, persons[item.index], item)
+        household_figures_refresh(household_ids=[household.id])
+        household_search_text_refresh(household_ids=[household.id])
+        household.refresh_from_db()
         return household
 
     return _write_checking_bsns(access, team=team, entries=entries, household_id=None, write=write)
@@ -637,6 +644,7 @@ def household_address_update(
         for field, value in values.items():
             setattr(household, field, value)
         household.save(update_fields=[*values, "updated_at"])
+        household_search_text_refresh(household_ids=[household.id])
         access_log_record(access=access, household_id=household.id, action=AccessAction.UPDATE, what="address")
     return household
 
@@ -718,6 +726,7 @@ def person_update(*, access: AccessContext, person: Person, expected_version: in
         access_log_record(access=access, household_id=person.household_id, action=AccessAction.UPDATE, what="member")
         for item in found:
             _link_shared_custody(access, person, item)
+        household_search_text_refresh(household_ids=[person.household_id])
         return person
 
     return _write_checking_bsns(access, team=household.team, entries=entries, household_id=household.id, write=write)
@@ -750,6 +759,8 @@ def household_member_add(*, access: AccessContext, household: Household, member:
         access_log_record(access=access, household_id=household.id, action=AccessAction.CREATE, what="member")
         for item in found:
             _link_shared_custody(access, person, item)
+        household_figures_refresh(household_ids=[household.id])
+        household_search_text_refresh(household_ids=[household.id])
         return person
 
     return _write_checking_bsns(access, team=household.team, entries=entries, household_id=household.id, write=write)
@@ -891,6 +902,7 @@ def contact_log(
                 source_contact=contact,
                 created_by=access.user,
             )
+        household_figures_refresh(household_ids=[household.id])
         access_log_record(
             access=access,
             household_id=household.id,
@@ -940,6 +952,7 @@ def task_create(
             due_date=due_date,
             created_by=access.user,
         )
+        household_figures_refresh(household_ids=[household.id])
         access_log_record(access=access, household_id=household.id, action=AccessAction.CREATE, what="task")
     return task
 
@@ -971,6 +984,7 @@ def task_complete(*, access: AccessContext, task: Task) -> Task:
         ):
             raise _not_open(task.id)
         task.status, task.done_at, task.done_by = TaskStatus.DONE, done_at, access.user
+        household_figures_refresh(household_ids=[task.household_id])
         if task.household_id is not None:  # a team task names no household: there is no case data to log
             access_log_record(
                 access=access, household_id=task.household_id, action=AccessAction.UPDATE, what="task done"
@@ -1017,6 +1031,7 @@ def task_cancel(*, access: AccessContext, task: Task, reason: str) -> Task:
             access.user,
             reason.strip(),
         )
+        household_figures_refresh(household_ids=[task.household_id])
         if task.household_id is not None:
             access_log_record(
                 access=access, household_id=task.household_id, action=AccessAction.UPDATE, what="task cancelled"

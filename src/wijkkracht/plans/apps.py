@@ -7,4 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
+        from wijkkracht.households.figures import register_figure
         from wijkkracht.plans import checks  # noqa: F401  (registers the policy-data check)
+        from wijkkracht.plans.figures import evaluation_figure
+
+        register_figure(evaluation_figure)

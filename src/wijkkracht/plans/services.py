@@ -35,6 +35,7 @@ from wijkkracht.common.validation import (
 )
 from wijkkracht.diagnosis.models import Measurement, MeasurementStatus
 from wijkkracht.diagnosis.rules import intake_gaps
+from wijkkracht.households.figures import household_figures_refresh
 from wijkkracht.households.models import Household, HouseholdStatus
 from wijkkracht.instruments.registry import instrument_catalogue
 from wijkkracht.plans.catalogue import plan_catalogue
@@ -260,6 +261,7 @@ def plan_start(
             )
             _add_suggestions(plan, household)
             PlanChange.objects.create(plan=plan, lock_version=1, summary=_("plan started"), changed_by=access.user)
+            household_figures_refresh(household_ids=[household.id])
             access_log_record(
                 access=access, household_id=household.id, action=AccessAction.CREATE, what=f"plan {number}"
             )
@@ -304,6 +306,7 @@ def plan_close(*, access: AccessContext, plan: Plan, on: datetime.date, reason: 
         PlanChange.objects.create(
             plan=plan, lock_version=plan.lock_version, summary=_("plan closed"), changed_by=access.user
         )
+        household_figures_refresh(household_ids=[plan.household_id])
         access_log_record(
             access=access, household_id=plan.household_id, action=AccessAction.UPDATE, what=f"plan {plan.number} closed"
         )
@@ -855,6 +858,7 @@ def plan_evaluate(
         _carry_suggestions(plan, next_plan, copies)
         _add_suggestions(next_plan, plan.household)
         PlanChange.objects.create(plan=next_plan, lock_version=1, summary=_("plan started"), changed_by=access.user)
+        household_figures_refresh(household_ids=[plan.household_id])
         access_log_record(
             access=access, household_id=plan.household_id, action=AccessAction.CREATE, what=f"plan {next_plan.number}"
         )

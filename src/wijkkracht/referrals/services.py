@@ -33,6 +33,7 @@ from wijkkracht.common.dates import add_working_days
 from wijkkracht.common.locking import stale_error
 from wijkkracht.common.validation import ErrorCollector, invisible_characters
 from wijkkracht.consent.models import Consent, ConsentGround, ConsentPurpose, in_force_q
+from wijkkracht.households.figures import household_figures_refresh
 from wijkkracht.households.models import OPEN_STATUSES, Household, HouseholdStatus, Person, Task
 from wijkkracht.households.services import refuse_if_closed
 from wijkkracht.plans.catalogue import plan_catalogue
@@ -391,6 +392,7 @@ def referral_reminders_create(*, today: datetime.date, contact_person: User | No
                 )
                 if not Referral.objects.filter(id=referral.id, reminder_task__isnull=True).update(reminder_task=task):
                     raise IntegrityError("reminder made meanwhile")
+                household_figures_refresh(household_ids=[household.id])
         except IntegrityError:  # made at the same moment by a parallel run
             continue
         made += 1

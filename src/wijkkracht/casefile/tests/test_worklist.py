@@ -10,7 +10,6 @@ from wijkkracht.casefile.caseload import (
     household_is_overdue,
     overdue_reasons,
     with_caseload_figures,
-    with_overdue_tasks,
 )
 from wijkkracht.households.models import ContactKind, Household, HouseholdStatus, Task, TaskStatus
 from wijkkracht.households.tests.factories import ContactFactory, HouseholdFactory, PersonFactory, TaskFactory
@@ -91,7 +90,7 @@ def test_a_bsn_search_is_access_logged_as_such(world, client, api, families):
     client.get("/huishoudens/team/", {"q": "bakker"})
     api.force_authenticate(world.worker)
     api.get("/api/v1/households/", {"q": BSN})
-    rows = AccessLogEntry.objects.filter(household_id=families["bakker"].id, action=AccessAction.LIST)
+    rows = AccessLogEntry.objects.filter(subjects__household_id=families["bakker"].id, action=AccessAction.LIST)
     assert sorted(rows.values_list("what", flat=True)) == [
         "caseload",
         "caseload (api), search by BSN",
@@ -169,7 +168,7 @@ def test_overdue_reasons_say_why_in_words(world, settings):
     ContactFactory(household=household, date=today - datetime.timedelta(days=19))
     TaskFactory(household=household, title="Bel school", due_date=today - datetime.timedelta(days=3))
     TaskFactory(household=household, title="Later", due_date=today + datetime.timedelta(days=3))
-    annotated = with_overdue_tasks(with_caseload_figures(Household.objects.filter(id=household.id), today), today)
+    annotated = with_caseload_figures(Household.objects.filter(id=household.id), today)
     reasons = overdue_reasons(annotated.get(), today, 14)
     assert reasons == ["19 days without contact, norm 14", "task “Bel school” 3 days past its date"]
     quiet = HouseholdFactory(team=world.team, registered_on=today - datetime.timedelta(days=1))
@@ -216,7 +215,7 @@ def test_the_reasons_agree_with_the_badge_and_the_filter(world):
         if task_due_in is not None:
             TaskFactory(household=household, due_date=today + datetime.timedelta(days=task_due_in))
     start_plan(world, plan_date=today - datetime.timedelta(days=40), evaluation_date=today - datetime.timedelta(days=1))
-    annotated = with_overdue_tasks(with_caseload_figures(Household.objects.all(), today), today)
+    annotated = with_caseload_figures(Household.objects.all(), today)
     by_sql = set(annotated.filter(overdue_condition(today, 14)).values_list("id", flat=True))
     by_reasons = {h.id for h in annotated if overdue_reasons(h, today, 14)}
     by_badge = {h.id for h in annotated if household_is_overdue(h, today, 14)}

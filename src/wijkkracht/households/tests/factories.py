@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from wijkkracht.households.figures import household_figures_refresh, household_search_text_refresh
 from wijkkracht.households.models import (
     Contact,
     ContactKind,
@@ -15,7 +16,24 @@ from wijkkracht.households.models import (
 )
 
 
-class HouseholdFactory(factory.django.DjangoModelFactory):
+class FiguresKept:
+    """Factories leave the data as the services would: the household's stored figures and search text are
+    refreshed after every record made (the services do it in the transaction of their change)."""
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):  # type: ignore[no-untyped-def]
+        super()._after_postgeneration(instance, create, results)  # type: ignore[misc]
+        if create:
+            household_id = instance.pk if isinstance(instance, Household) else instance.household_id
+            household_figures_refresh(household_ids=[household_id])
+            household_search_text_refresh(household_ids=[household_id])
+            if isinstance(instance, Household):
+                instance.refresh_from_db()
+            elif household_id is not None and "household" in instance._state.fields_cache:
+                instance.household.refresh_from_db()
+
+
+class HouseholdFactory(FiguresKept, factory.django.DjangoModelFactory):
     """A household of `team`, whose contact person is a member of that team (created if not given)."""
 
     class Meta:
@@ -45,7 +63,7 @@ def _new_member(team):  # type: ignore[no-untyped-def]
     return TeamMembershipFactory(team=team).user
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(FiguresKept, factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
@@ -56,7 +74,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     role = PersonRole.PARENT
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(FiguresKept, factory.django.DjangoModelFactory):
     class Meta:
         model = Contact
 
@@ -68,7 +86,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     note = "Kennismaking"
 
 
-class TaskFactory(factory.django.DjangoModelFactory):
+class TaskFactory(FiguresKept, factory.django.DjangoModelFactory):
     class Meta:
         model = Task
 

@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from wijkkracht.diagnosis.tests.helpers import take
+from wijkkracht.households.figures import household_figures_refresh
 from wijkkracht.plans.models import Action, Goal, Plan, Suggestion
 from wijkkracht.plans.tests.helpers import TODAY, add_action, add_goal, complete_intake, start_plan
 from wijkkracht.privacy.models import CASE_ACTIONS, AccessLogEntry
@@ -536,6 +537,7 @@ def test_a_closed_household_shows_its_last_plan_read_only(world, client):
     world.household.status = HouseholdStatus.CLOSED
     world.household.save(update_fields=["status"])
     Plan.objects.filter(id=plan.id).update(status="evaluated", evaluated_on=TODAY())
+    household_figures_refresh(household_ids=[world.household.id])  # as the services would
     client.force_login(world.worker)
     response = client.get(f"/huishoudens/{world.household.id}/plan/", follow=True)
     assert response.redirect_chain[-1][0] == f"/huishoudens/{world.household.id}/plan/{plan.id}/"
