@@ -17,12 +17,21 @@ from wijkkracht.households.models import Household
 from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactory
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.privacy.testing import transactional_db  # noqa: F401  (empties the append-only log before flush)
-from wijkkracht.teams.models import Municipality, Team
+from wijkkracht.teams.models import Municipality, Team, forget_cached_settings
 from wijkkracht.teams.tests.factories import TeamFactory, TeamMembershipFactory
 
 # Property tests check behaviour, not speed: no deadline, so a busy CI machine cannot make them flaky.
 hypothesis_settings.register_profile("wijkkracht", deadline=None, derandomize=False)
 hypothesis_settings.load_profile("wijkkracht")
+
+
+@pytest.fixture(autouse=True)
+def no_cached_settings_between_tests() -> Iterator[None]:
+    """Each test's database starts again (rolled back or flushed), so the cached municipality and districts
+    (`teams.models.Municipality.current`) do too."""
+    forget_cached_settings()
+    yield
+    forget_cached_settings()
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +69,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The `world` fixture's data (also built once per module by `common.tests.shared_world`)."""
     Municipality.objects.create(id=1, name="Testgemeente", code="GM0999", contact_norm_days=14)
     team, other_team = TeamFactory(name="Team Noord"), TeamFactory(name="Team Zuid")
     worker = TeamMembershipFactory(team=team, user__username="worker").user

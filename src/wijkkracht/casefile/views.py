@@ -25,7 +25,7 @@ from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households.models import HouseholdStatus, Person, Task, TaskStatus
 from wijkkracht.plans.models import PlanStatus
-from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, may_write, teams_of, write_refusal
+from wijkkracht.privacy.access import AccessContext, coordinated_team_ids_of, may_write, team_ids_of, write_refusal
 from wijkkracht.teams.models import Municipality
 
 #: The sections of the case-file page, in page order: anchor (Dutch, users see it in the address) and title.
@@ -95,7 +95,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         # Who may write is one rule (`privacy.access.write_refusal`): the team of an open household, the
         # case director of a handed-over one; the others read.
         "can_edit": can_edit,
-        "can_reassign": can_edit and household.is_open and household.team in coordinated_teams_of(user),
+        "can_reassign": can_edit and household.is_open and household.team_id in coordinated_team_ids_of(user),
         "active_handover": active_handover,
         # Every handover of this household (the case file is already fetched and logged), with its summary.
         "handovers": handover_selectors.household_handovers(household),
@@ -103,7 +103,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         and household.is_open
         and active_handover is None
         and household.second_line_regisseur_id is None
-        and teams_of(user).filter(id=household.team_id).exists(),
+        and household.team_id in team_ids_of(user),
         "can_hand_back": can_edit and household.status == HouseholdStatus.HANDED_OVER,
         "can_reopen": services.can_reopen(user, household),
         "overview": overview,

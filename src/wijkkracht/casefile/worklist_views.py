@@ -18,7 +18,7 @@ from wijkkracht.common.decorators import case_worker_required
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households import services as household_services
 from wijkkracht.households.models import HouseholdStatus
-from wijkkracht.privacy.access import AccessContext, coordinated_teams_of, teams_of
+from wijkkracht.privacy.access import AccessContext, coordinated_team_ids_of, memberships_of
 from wijkkracht.teams.models import Municipality, Team, Wijk
 
 
@@ -92,14 +92,14 @@ def _caseload(request: HttpRequest, scope: caseload.CaseloadScope, teams: list[T
         "search_value": request.GET.get("q", "")[: caseload.SEARCH_MAX_LENGTH] if errors else filters.search,
         "search_max_length": caseload.SEARCH_MAX_LENGTH,
         "statuses": [(value, label) for value, label in HouseholdStatus.choices],
-        "wijken": Wijk.objects.all(),
-        "teams": teams_of(user) if teams is None else teams,
+        "wijken": Wijk.cached_all(),
+        "teams": list(memberships_of(user)) if teams is None else teams,
         "contact_persons": caseload.contact_person_choices(user) if scope == "team" else [],
         "today": timezone.localdate(),
         "contact_norm_days": Municipality.current().contact_norm_days,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
-        "is_coordinator": coordinated_teams_of(user).exists(),
+        "is_coordinator": bool(coordinated_team_ids_of(user)),
     }
     htmx = request.htmx  # type: ignore[attr-defined]
     template = "casefile/_caseload_table.html" if htmx else "casefile/caseload.html"
@@ -114,7 +114,7 @@ def my_households(request: HttpRequest) -> HttpResponse:
 
 @case_worker_required
 def team_households(request: HttpRequest) -> HttpResponse:
-    teams = list(teams_of(_user(request)))
+    teams = list(memberships_of(_user(request)))
     if not teams:
         raise PermissionDenied(_("Only a worker of a neighbourhood team sees the team's caseload."))
     return _caseload(request, "team", teams)
@@ -124,7 +124,7 @@ def team_households(request: HttpRequest) -> HttpResponse:
 def workload(request: HttpRequest) -> HttpResponse:
     """Per worker of the teams the user coordinates: figures only, each linking to the filtered caseload."""
     user = _user(request)
-    if not coordinated_teams_of(user).exists():
+    if not coordinated_team_ids_of(user):
         raise PermissionDenied(_("Only a team coordinator sees the workload of the team."))
     rows = caseload.workload_for_coordinator(
         access=AccessContext.from_request(request), contact_norm_days=Municipality.current().contact_norm_days

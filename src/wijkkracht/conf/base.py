@@ -5,6 +5,7 @@ documented in the README under "Configuratie".
 """
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +30,41 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def database_pool_options(environ: Mapping[str, str], engine: str) -> dict[str, int] | None:
+    """`DATABASE_POOL=true`: a psycopg connection pool in each app process (Django's `OPTIONS["pool"]`,
+    PostgreSQL only) instead of a persistent connection per thread. Off (None) unless asked for; see
+    docs/scaling.md for when it helps and when PgBouncer is the better choice."""
+    value = environ.get("DATABASE_POOL", "false").strip().lower()
+    if value in {"", "0", "false", "no", "off"}:
+        return None
+    if value not in {"1", "true", "yes", "on"}:
+        raise ImproperlyConfigured(f"DATABASE_POOL must be true or false, not {value!r}")
+    if engine != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs PostgreSQL (DATABASE_URL=postgres://…); SQLite has no pool")
+    if environ.get("DATABASE_CONN_MAX_AGE", "0").strip() not in {"", "0"}:
+        raise ImproperlyConfigured(
+            "DATABASE_POOL keeps the connections open itself: leave DATABASE_CONN_MAX_AGE unset (or 0) with it"
+        )
+    options: dict[str, int] = {}
+    # DATABASE_POOL_MIN_SIZE, _MAX_SIZE, and _TIMEOUT: seconds a request waits for a free connection.
+    for key, default in (("min_size", 2), ("max_size", 4), ("timeout", 10)):
+        name = f"DATABASE_POOL_{key.upper()}"
+        raw = environ.get(name, str(default)).strip()
+        try:
+            number = int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+        if number < 1:
+            raise ImproperlyConfigured(f"{name} must be at least 1, not {number}")
+        options[key] = number
+    if options["min_size"] > options["max_size"]:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_MIN_SIZE ({options['min_size']}) is larger than DATABASE_POOL_MAX_SIZE "
+            f"({options['max_size']})"
+        )
+    return options
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -71,8 +107,15 @@ INSTALLED_APPS = [
     "wijkkracht.demo",
 ]
 
+# The municipality's settings and its districts are cached in each app process (Django's default local-memory
+# cache; `teams.models`). A change made in this process is seen at once; one made in another app process after at
+# most this many seconds (0: not cached), or at once when CACHES names a cache all processes share.
+WIJKKRACHT_SETTINGS_CACHE_SECONDS = int(os.environ.get("WIJKKRACHT_SETTINGS_CACHE_SECONDS", "30"))
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # One memo per request for what many parts of a page ask (the user's teams): `common.request_memo`.
+    "wijkkracht.common.request_memo.RequestMemoMiddleware",
     # Under /api/ every error is JSON in the API's error shape (unknown URL, non-numeric id, a 500).
     "wijkkracht.common.api.ApiErrorMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -139,6 +182,22 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A server that accepts connections but never answers must not hang requests (nor /healthz) forever.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")))
+    # PostgreSQL's JIT compiler costs far more than it saves on the product's short OLTP queries (issue 10:
+    # 645 of a caseload query's 700 ms went to compiling): `DATABASE_JIT=off` (default) turns it off for each
+    # connection at connect time; `server` leaves it to the server, e.g. behind PgBouncer, which refuses the
+    # connect-time option: then set `ALTER ROLE … SET jit = off` (docs/scaling.md).
+    _jit = os.environ.get("DATABASE_JIT", "off").strip().lower()
+    if _jit not in {"off", "server"}:
+        raise ImproperlyConfigured(f"DATABASE_JIT must be off or server, not {_jit!r}")
+    if _jit == "off":
+        DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+    # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction (docs/scaling.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
+_database_pool = database_pool_options(os.environ, DATABASES["default"]["ENGINE"])
+if _database_pool is not None:
+    # Django refuses a pool next to persistent connections: the pool keeps them open.
+    DATABASES["default"]["OPTIONS"]["pool"] = _database_pool
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 #: /healthz answers within this many seconds, also when the database hangs.
 HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT", "1.5"))
 #: Extra instrument definition files (YAML) of the municipality, next to the shipped ones.
@@ -198,6 +257,9 @@ AXES_CLIENT_IP_CALLABLE = "wijkkracht.privacy.access.client_ip"
 AXES_VERBOSE = False
 #: Days an API key is valid unless its owner chooses otherwise.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+#: The policy overview shows a snapshot of its figures; one older than this is counted again when the page
+#: is opened (cron `wijkkracht monitoring refresh` keeps it younger, so no page view has to count).
+MONITORING_OVERVIEW_MAX_AGE_MINUTES = int(os.environ.get("MONITORING_OVERVIEW_MAX_AGE_MINUTES", "10"))
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

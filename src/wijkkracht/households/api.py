@@ -16,6 +16,7 @@ from wijkkracht.accounts.models import User
 from wijkkracht.common.api import ApiGenericViewSet, IdField, IdListField
 from wijkkracht.common.locking import MAX_VERSION, expected_version, refuse_stale, with_etag
 from wijkkracht.common.permissions import CaseWorkerPermission
+from wijkkracht.common.serializers import FieldsBuiltOnceMixin
 from wijkkracht.common.validation import normalise_postcode, validate_birth_date, validate_bsn, validate_not_future
 from wijkkracht.households import selectors, services
 from wijkkracht.households.models import (
@@ -115,7 +116,7 @@ class PersonInputSerializer(MemberInputSerializer):
     household = IdField()
 
 
-class HouseholdListSerializer(serializers.ModelSerializer):
+class HouseholdListSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     contact_person_name: serializers.StringRelatedField[User] = serializers.StringRelatedField(source="contact_person")
     last_contact_date = serializers.DateField(read_only=True, allow_null=True)

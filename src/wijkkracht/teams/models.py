@@ -1,12 +1,67 @@
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+from wijkkracht.common.request_memo import forget_request_memo
 
 WIJK_CODE_REGEX = r"^WK[0-9]{6}$"
 MUNICIPALITY_CODE_REGEX = r"^GM[0-9]{4}$"
+
+# The municipality's settings and the list of districts are read on nearly every page and change a few times a
+# year, so they are kept in Django's cache (CACHES; the default is a cache per process). A change through this
+# process (save, delete, a queryset's update or delete) forgets them at once and again at commit; another app
+# process sees it once its copy is SETTINGS_CACHE_SECONDS old (settings.WIJKKRACHT_SETTINGS_CACHE_SECONDS,
+# default 30), or at once when CACHES names a cache shared by all processes (Redis, memcached).
+MUNICIPALITY_CACHE_KEY = "wijkkracht:teams:municipality"
+WIJKEN_CACHE_KEY = "wijkkracht:teams:wijken"
+
+
+def settings_cache_seconds() -> int:
+    return int(getattr(settings, "WIJKKRACHT_SETTINGS_CACHE_SECONDS", 30))
+
+
+def forget_cached_settings() -> None:
+    """Forget the cached municipality and districts (the next read fetches them from the database)."""
+    cache.delete_many([MUNICIPALITY_CACHE_KEY, WIJKEN_CACHE_KEY])
+
+
+def _settings_changed(**_kwargs: object) -> None:
+    forget_cached_settings()
+    # Again at commit: a request that read the old row meanwhile may have cached it.
+    transaction.on_commit(forget_cached_settings)
+
+
+class SettingsQuerySet(models.QuerySet[Any]):
+    """A queryset of cached rows: every bulk change forgets the cache, as a save or delete does."""
+
+    def update(self, **kwargs: Any) -> int:
+        try:
+            return super().update(**kwargs)
+        finally:
+            _settings_changed()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        try:
+            return super().delete()
+        finally:
+            _settings_changed()
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[Any]:
+        try:
+            return super().bulk_create(*args, **kwargs)
+        finally:
+            _settings_changed()
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        try:
+            return super().bulk_update(*args, **kwargs)
+        finally:
+            _settings_changed()
 
 
 class Municipality(models.Model):
@@ -54,6 +109,8 @@ class Municipality(models.Model):
         ),
     )
 
+    objects = SettingsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipality")
@@ -80,8 +137,18 @@ class Municipality(models.Model):
 
     @classmethod
     def current(cls) -> "Municipality":
-        """The settings row; defaults apply until the functional administrator fills it in."""
-        municipality, _created = cls.objects.get_or_create(id=1, defaults={"name": "Gemeente", "code": "GM0000"})
+        """The settings row; defaults apply until the functional administrator fills it in.
+
+        From the cache (see SETTINGS_CACHE_SECONDS above): no query on most requests. Every call returns its
+        own copy, so a caller may change and save it."""
+        municipality = cache.get(MUNICIPALITY_CACHE_KEY)
+        if municipality is None:
+            municipality = cls.objects.filter(id=1).first()
+            if municipality is None:  # a fresh installation: the row with the defaults, made once
+                municipality, _created = cls.objects.get_or_create(
+                    id=1, defaults={"name": "Gemeente", "code": "GM0000"}
+                )
+            cache.set(MUNICIPALITY_CACHE_KEY, municipality, settings_cache_seconds())
         return municipality
 
 
@@ -95,6 +162,8 @@ class Wijk(models.Model):
         help_text=_("For example WK036301."),
     )
     residents = models.PositiveIntegerField(_("number of residents"), default=0)
+
+    objects = SettingsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -110,6 +179,15 @@ class Wijk(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def cached_all(cls) -> list["Wijk"]:
+        """All districts by name, from the cache (see SETTINGS_CACHE_SECONDS above), e.g. for a filter's choices."""
+        wijken = cache.get(WIJKEN_CACHE_KEY)
+        if wijken is None:
+            wijken = list(cls.objects.all())
+            cache.set(WIJKEN_CACHE_KEY, wijken, settings_cache_seconds())
+        return wijken
 
 
 class WijkPostcode(models.Model):
@@ -174,3 +252,18 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.team}"
+
+
+def _memberships_changed(**_kwargs: object) -> None:
+    # The request's memo of who is in which team (`privacy.access.memberships_of`) starts again.
+    forget_request_memo()
+
+
+for _model in (Municipality, Wijk):
+    post_save.connect(_settings_changed, sender=_model, dispatch_uid=f"forget_cached_settings_save_{_model.__name__}")
+    post_delete.connect(
+        _settings_changed, sender=_model, dispatch_uid=f"forget_cached_settings_delete_{_model.__name__}"
+    )
+post_save.connect(_memberships_changed, sender=TeamMembership, dispatch_uid="memberships_changed_save")
+post_delete.connect(_memberships_changed, sender=TeamMembership, dispatch_uid="memberships_changed_delete")
+m2m_changed.connect(_memberships_changed, sender=Team.members.through, dispatch_uid="memberships_changed_m2m")

@@ -1,6 +1,8 @@
 import datetime
+import functools
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -23,8 +25,26 @@ def is_overdue(household: Household, today: datetime.date, contact_norm_days: in
 
 @register.simple_tag
 def overdue_reasons_of(household: Household, today: datetime.date, contact_norm_days: int) -> list[str]:
-    """Why the household is overdue (empty when on track); show with `casefile/_overdue_signal.html`."""
+    """Why the household is overdue (empty when on track), for the caseload's signal column."""
     return overdue_reasons(household, today, contact_norm_days)
+
+
+_ID_PLACEHOLDER = 987654321
+
+
+@functools.lru_cache(maxsize=16)
+def _household_url_parts(urlconf: str | None, script_prefix: str) -> tuple[str, str]:
+    url = reverse("casefile:household", args=[_ID_PLACEHOLDER], urlconf=urlconf)
+    prefix, _placeholder, suffix = url.rpartition(str(_ID_PLACEHOLDER))
+    return prefix, suffix
+
+
+@register.simple_tag
+def household_url(household_id: int) -> str:
+    """`{% url 'casefile:household' household_id %}` for every row of a list: the pattern is reversed once
+    per process (and URL configuration), each row only fills in its id."""
+    prefix, suffix = _household_url_parts(get_urlconf(), get_script_prefix())
+    return f"{prefix}{int(household_id)}{suffix}"
 
 
 @register.simple_tag(takes_context=True)
