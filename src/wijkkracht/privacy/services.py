@@ -1,13 +1,19 @@
-"""Writes to the access log. Rows are only ever added: the database refuses UPDATE and DELETE."""
+"""Writes to the access log. Rows are only ever added: the database refuses UPDATE and DELETE.
+
+An event is one `AccessLogEntry` (who, when, where from, which endpoint, why, what) plus one narrow
+`AccessLogSubject` row for each household it is about: one for a read, change or refusal of one household,
+one per household shown for a list page. Callers run these inside the transaction of what they record.
+"""
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from wijkkracht.accounts.models import User
-from wijkkracht.privacy.access import AccessContext, Refusal, client_ip, teams_of, user_agent
-from wijkkracht.privacy.models import AccessAction, AccessLogEntry
+from wijkkracht.privacy.access import AccessContext, Refusal, client_ip, memberships_of, user_agent
+from wijkkracht.privacy.models import AccessAction, AccessLogEntry, AccessLogSubject
 
 TEAMS_MAX_LENGTH = 300
 SIGN_IN_WHAT = {
@@ -20,8 +26,9 @@ SIGN_IN_WHAT = {
 def access_log_record(
     *, access: AccessContext, household_id: int, action: AccessAction, what: str, person_id: int | None = None
 ) -> AccessLogEntry:
-    """Write one access-log row; callers do this inside the transaction of the read or write it records."""
-    return AccessLogEntry.objects.create(**_entry_fields(access, household_id, action, what, person_id))
+    """Write one access-log entry about one household; callers do this inside the transaction of the read or
+    write it records."""
+    return _create_entry(_entry_fields(access, household_id, action, what, person_id))
 
 
 def access_log_read(*, access: AccessContext, household_id: int, what: str, person_id: int | None = None) -> None:
@@ -45,10 +52,20 @@ def access_log_read(*, access: AccessContext, household_id: int, what: str, pers
 def access_log_record_many(
     *, access: AccessContext, household_ids: Iterable[int], action: AccessAction, what: str
 ) -> None:
-    """One row per household shown in a list, written with a single query whatever the page size."""
-    AccessLogEntry.objects.bulk_create(
-        [AccessLogEntry(**_entry_fields(access, household_id, action, what)) for household_id in household_ids]
-    )
+    """One entry for the list (the page or API response) and one subject row per household shown in it: two
+    queries whatever the page size. Nothing is written for an empty list."""
+    shown = list(dict.fromkeys(household_ids))  # a household shows once per list, in the order given
+    if not shown:
+        return
+    if action != AccessAction.LIST:  # not a list: an entry per household, each naming it as a single read does
+        for household_id in shown:
+            access_log_record(access=access, household_id=household_id, action=action, what=what)
+        return
+    with transaction.atomic(savepoint=False):  # the entry and its subjects together (checked at commit)
+        entry = AccessLogEntry.objects.create(**_entry_fields(access, None, action, what, checked=False))
+        AccessLogSubject.objects.bulk_create(
+            [AccessLogSubject(entry=entry, household_id=household_id, at=entry.at) for household_id in shown]
+        )
 
 
 def access_note_refusal(
@@ -76,9 +93,7 @@ def access_log_refused(*, access: AccessContext, status: int, refusals: list[Ref
         if label not in seen:
             seen.append(label)
     what = f"{status} {', '.join(seen) or fallback}"
-    return AccessLogEntry.objects.create(
-        **_entry_fields(access, household_id, AccessAction.REFUSED, what, person_id, checked=False)
-    )
+    return _create_entry(_entry_fields(access, household_id, AccessAction.REFUSED, what, person_id, checked=False))
 
 
 def access_log_sign_in_event(
@@ -104,10 +119,21 @@ def access_log_sign_in_event(
     )
 
 
+def _create_entry(fields: dict[str, object]) -> AccessLogEntry:
+    """An entry and, when it names a household, its subject row (the per-household index)."""
+    with transaction.atomic(savepoint=False):  # the entry and its subject together (checked at commit)
+        entry = AccessLogEntry.objects.create(**fields)
+        if entry.household_id is not None:
+            AccessLogSubject.objects.create(
+                entry=entry, household_id=entry.household_id, person_id=entry.person_id, at=entry.at
+            )
+    return entry
+
+
 def _teams_text(user: User) -> str:
     """The reader's teams at the time, as "name (id)" so a later rename does not hide which team it was."""
-    teams = teams_of(user).order_by("name").values_list("name", "id")
-    return ", ".join(f"{name} ({team_id})" for name, team_id in teams)[:TEAMS_MAX_LENGTH]
+    teams = memberships_of(user)  # the request's memo: the access rule asked the same
+    return ", ".join(f"{team.name} ({team.id})" for team in teams)[:TEAMS_MAX_LENGTH]
 
 
 def _access_teams(access: AccessContext) -> str:

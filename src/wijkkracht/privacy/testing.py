@@ -19,10 +19,11 @@ from django.db import DEFAULT_DB_ALIAS
 
 from wijkkracht.accounts.models import StaffAuditEntry
 from wijkkracht.common.append_only import empty_append_only_table
-from wijkkracht.privacy.models import AccessLogEntry
+from wijkkracht.privacy.models import AccessLogEntry, AccessLogSubject
 
-#: Every table with append-only triggers; a new one is added here and in its migration.
-APPEND_ONLY_MODELS = (AccessLogEntry, StaffAuditEntry)
+#: Every table with append-only triggers; a new one is added here and in its migration. A table that refers
+#: to another comes before it (the subjects name their entries).
+APPEND_ONLY_MODELS = (AccessLogSubject, AccessLogEntry, StaffAuditEntry)
 
 
 def empty_append_only_tables(using: str = DEFAULT_DB_ALIAS) -> None:

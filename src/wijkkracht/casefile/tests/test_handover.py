@@ -570,7 +570,7 @@ def test_reads_and_writes_of_handovers_are_access_logged(world, client, api):
     since = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
     api.get("/api/v1/handovers/")
     assert AccessLogEntry.objects.filter(
-        id__gt=since, action=AccessAction.LIST, household_id=world.household.id
+        id__gt=since, action=AccessAction.LIST, subjects__household_id=world.household.id
     ).exists()
     client.force_login(world.other_worker)
     since = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first()

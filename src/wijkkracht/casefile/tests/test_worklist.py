@@ -252,7 +252,7 @@ def test_my_tasks_lists_my_open_tasks_overdue_first_including_team_tasks(world, 
     assert [task.title for task in response.context["page"].object_list] == ["Te laat", "Teamoverleg", "Later"]
     assert [task.title for task in response.context["overdue"]] == ["Te laat"]
     rows = AccessLogEntry.objects.filter(what="my tasks")
-    assert list(rows.values_list("household_id", flat=True)) == [world.household.id]
+    assert list(rows.values_list("subjects__household_id", flat=True)) == [world.household.id]
 
 
 def test_completing_a_task_from_my_tasks_confirms_in_place_and_without_javascript(world, client):

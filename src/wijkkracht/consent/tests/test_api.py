@@ -52,7 +52,7 @@ def test_create_retrieve_list_and_withdraw(world, api):
     listed = api.get(URL, {"household": world.household.id}).json()
     assert [item["id"] for item in listed["results"]] == [consent.id]
     rows = list(AccessLogEntry.objects.order_by("id")[since:])
-    assert [(row.action, row.household_id) for row in rows] == [
+    assert [(row.action, row.subjects.get().household_id) for row in rows] == [
         ("view", world.household.id),
         ("list", world.household.id),
     ]

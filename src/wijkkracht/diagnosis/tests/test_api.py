@@ -154,7 +154,7 @@ class TestWorkWaiver:
         since = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
         listed = api.get(f"{self.URL}?household={world.household.id}")
         assert [item["reason"] for item in listed.json()["results"]] == ["Langdurig ziek"]
-        rows = list(AccessLogEntry.objects.filter(id__gt=since).values_list("action", "household_id"))
+        rows = list(AccessLogEntry.objects.filter(id__gt=since).values_list("action", "subjects__household_id"))
         assert rows == [("list", world.household.id)]
 
     def test_list_shows_only_the_households_of_my_team(self, world, api):

@@ -216,7 +216,7 @@ def test_reads_and_writes_of_measurements_are_access_logged(world, client, api):
     api.force_authenticate(world.worker)
     api.get(f"/api/v1/measurements/?household={world.household.id}")
     new_rows = AccessLogEntry.objects.filter(id__gt=since, action__in=CASE_ACTIONS)
-    assert list(new_rows.order_by("id").values_list("action", "what", "household_id")) == [
+    assert list(new_rows.order_by("id").values_list("action", "what", "subjects__household_id")) == [
         ("view", "measurement", world.household.id),
         ("view", "progress", world.household.id),
         ("list", "measurements (api)", world.household.id),

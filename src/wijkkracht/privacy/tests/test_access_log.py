@@ -7,16 +7,23 @@ from django.utils import timezone
 
 from wijkkracht.households.tests.factories import HouseholdFactory, TaskFactory
 from wijkkracht.privacy.models import SIGN_IN_ACTIONS, AccessLogEntry
+from wijkkracht.privacy.selectors import access_log_of_household, households_of
 
 MISSING = 987654
 
 
 def rows(household_id=None):
-    """Case rows (sign-in events left out: `force_login` signs in, and that is logged too)."""
-    queryset = AccessLogEntry.objects.exclude(action__in=SIGN_IN_ACTIONS)
+    """Case rows, one per household an entry is about (a list entry names several), or one without a
+    household; sign-in events left out (`force_login` signs in, and that is logged too). With a household:
+    what "who saw household X" answers, in the order written."""
     if household_id is not None:
-        queryset = queryset.filter(household_id=household_id)
-    return list(queryset.order_by("id").values_list("action", "username", "role", "household_id", "endpoint"))
+        subjects = access_log_of_household(household_id=household_id).order_by("entry_id")
+        return [(s.entry.action, s.entry.username, s.entry.role, s.household_id, s.entry.endpoint) for s in subjects]
+    result = []
+    for entry in AccessLogEntry.objects.exclude(action__in=SIGN_IN_ACTIONS).order_by("id"):
+        for named in households_of(entry) or [None]:
+            result.append((entry.action, entry.username, entry.role, named, entry.endpoint))
+    return result
 
 
 def test_viewing_a_household_page_writes_one_view_row(world, client):
@@ -58,12 +65,16 @@ def test_a_page_about_one_member_names_the_member(world, client, api):
     ]
 
 
-def test_a_caseload_page_writes_one_list_row_per_household_shown(world, client):
+def test_a_caseload_page_writes_one_list_entry_naming_each_household_shown(world, client):
     extra = HouseholdFactory(team=world.team, contact_person=world.colleague)
     client.force_login(world.coordinator)
     client.get("/huishoudens/team/")
     assert sorted(household_id for *_rest, household_id, _endpoint in rows()) == sorted([world.household.id, extra.id])
     assert {action for action, *_rest in rows()} == {"list"}
+    [entry] = AccessLogEntry.objects.exclude(action__in=SIGN_IN_ACTIONS)
+    assert entry.household_id is None and entry.user == world.coordinator
+    assert households_of(entry) == sorted([world.household.id, extra.id])
+    assert {s.at for s in entry.subjects.all()} == {entry.at}
 
 
 def test_changes_write_one_row_each(world, client):

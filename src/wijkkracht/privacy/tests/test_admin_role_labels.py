@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from wijkkracht.accounts import services
 from wijkkracht.accounts.models import Role, StaffAuditEntry
 from wijkkracht.accounts.tests.factories import UserFactory
-from wijkkracht.privacy.models import AccessAction, AccessLogEntry
+from wijkkracht.privacy.models import AccessAction, AccessLogEntry, AccessLogSubject
 from wijkkracht.security.testing import login_verified
 
 
@@ -32,7 +32,7 @@ def privacy_officer(db):
 
 
 def test_the_access_log_shows_role_labels(world, client, privacy_officer):
-    AccessLogEntry.objects.create(
+    entry = AccessLogEntry.objects.create(
         at=timezone.now(),
         user=world.worker,
         username=world.worker.username,
@@ -43,6 +43,7 @@ def test_the_access_log_shows_role_labels(world, client, privacy_officer):
         endpoint="/huishoudens/1/",
         purpose="test",
     )
+    AccessLogSubject.objects.create(entry=entry, household_id=entry.household_id, at=entry.at)
     login_verified(client, privacy_officer)
     page = client.get("/beheer/privacy/accesslogentry/").content.decode()
     assert label(Role.SOCIAL_WORKER) in cells(page, "role_display")

@@ -24,13 +24,15 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from wijkkracht.casefile.tests.handover_helpers import start_handover
+from wijkkracht.common.tests.shared_world import shared_data
+from wijkkracht.conftest import World, make_world
 from wijkkracht.consent.tests.helpers import organization as consent_organization
 from wijkkracht.consent.tests.helpers import record as consent_record_for_tests
 from wijkkracht.diagnosis.tests.helpers import take
 from wijkkracht.households.tests.factories import ContactFactory, HouseholdFactory, PersonFactory, TaskFactory
 from wijkkracht.plans.models import Suggestion
 from wijkkracht.plans.tests.helpers import add_goal, household_with_diagnosis, start_plan
-from wijkkracht.privacy.models import SIGN_IN_ACTIONS, AccessLogEntry
+from wijkkracht.privacy.models import SIGN_IN_ACTIONS, AccessLogEntry, AccessLogSubject
 from wijkkracht.referrals.tests.helpers import send as referral_for_tests
 
 #: Patterns with an id argument that are not about a household, by URL name, with the reason.
@@ -149,8 +151,29 @@ class Case:
         )
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The world and its case household, built once for the module's hundred URL patterns; each test runs
+    in a savepoint of it (see `common.tests.shared_world`), so each still starts from exactly this data."""
+
+    def build() -> tuple[World, Case]:
+        world = make_world()
+        return world, build_case(world)
+
+    yield from shared_data(django_db_blocker, build)
+
+
 @pytest.fixture
-def case(world) -> Case:
+def world(shared, db) -> World:  # type: ignore[no-untyped-def]
+    return shared[0]
+
+
+@pytest.fixture
+def case(shared, db) -> Case:  # type: ignore[no-untyped-def]
+    return shared[1]
+
+
+def build_case(world: World) -> Case:
     household = world.household
     anna = household.members.get()
     PersonFactory(household=household, first_name="Bas")
@@ -199,6 +222,17 @@ def new_rows(since: int) -> list[AccessLogEntry]:
     return list(AccessLogEntry.objects.filter(id__gt=since).exclude(action__in=SIGN_IN_ACTIONS).order_by("id"))
 
 
+def named_households(rows: list[AccessLogEntry]) -> list[int]:
+    """The households the rows name in the per-household index (what "who saw household X" reads): the
+    household of an entry about one, every household of a list entry; each (entry, household) once."""
+    subjects = AccessLogSubject.objects.filter(entry__in=[row.id for row in rows])
+    return sorted(subjects.values_list("household_id", flat=True))
+
+
+def named_persons(rows: list[AccessLogEntry]) -> set[int | None]:
+    return set(AccessLogSubject.objects.filter(entry__in=[row.id for row in rows]).values_list("person_id", flat=True))
+
+
 def last_id() -> int:
     return AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
@@ -241,11 +275,12 @@ def test_every_case_url_logs_reads_and_refusals(world, case, client, api, route)
     else:
         assert response.status_code in (200, 302), f"GET {path}: {response.status_code} {response.content[:300]!r}"
         assert rows, f"GET {path} showed case data and wrote no access-log row"
-        assert {row.household_id for row in rows} == {case.household_id}, f"GET {path}: rows for other households"
+        assert set(named_households(rows)) == {case.household_id}, f"GET {path}: rows for other households"
         assert {row.action for row in rows} <= {"view", "list"}, f"GET {path}: {[row.action for row in rows]}"
         assert all(row.endpoint == f"GET {path}" and row.user_id == world.worker.id for row in rows)
         if case.names_person(route):
             assert case.person_id in {row.person_id for row in rows}, f"GET {path} is about one member: name them"
+            assert case.person_id in named_persons(rows), f"GET {path}: the member is in the per-household index"
 
     # Another team's worker, and ids that do not exist: the same 404 and the same kind of refused row.
     for who, user, missing in [("another team", world.other_worker, False), ("missing ids", world.worker, True)]:
@@ -261,6 +296,7 @@ def test_every_case_url_logs_reads_and_refusals(world, case, client, api, route)
         assert [(row.action, row.user_id, row.endpoint) for row in rows] == [("refused", user.id, f"GET {path}")]
         asked = values.get("household_id", values.get("pk") if route.basename == "household" else None)
         assert rows[0].household_id == asked, f"GET {path} ({who}): the refused row names the household asked for"
+        assert named_households(rows) == ([] if asked is None else [asked]), f"GET {path} ({who}): indexed"
         assert rows[0].what.startswith("404 ")
 
     # A role without case access: 403 and a refused row.
@@ -297,5 +333,5 @@ def test_an_api_list_of_case_data_logs_every_household_shown(world, case, api, r
     items = body["results"] if isinstance(body, dict) else body
     assert items, f"GET {path}: the case fixture should give this list something to show"
     shown = {item["id"] if route.basename == "household" else item["household"] for item in items}
-    assert sorted(row.household_id for row in rows) == sorted(shown), f"GET {path}: one list row per household"
+    assert named_households(rows) == sorted(shown), f"GET {path}: the list names every household shown, once"
     assert {row.action for row in rows} == {"list"}
