@@ -15,5 +15,6 @@ def test_the_overview_fits_and_is_accessible(world, page, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/overzicht/")
     assert page.locator("table").count() == 2
+    assert page.locator("#overview-as-of").count() == 1  # as of when the figures were counted
     assert int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) <= 0
     assert_accessible(page)
