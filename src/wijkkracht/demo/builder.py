@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from wijkkracht.accounts.models import OVERSIGHT_ROLES, Expertise, Role, User
 from wijkkracht.casefile import handover_services
 from wijkkracht.casefile import services as casefile_services
-from wijkkracht.demo import partners
+from wijkkracht.demo import bulk, partners
 from wijkkracht.diagnosis import services as diagnosis_services
 from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.rules import is_adult
@@ -198,38 +198,80 @@ def demo_bsn(index: int, position: int) -> str:
     return valid[position] if position < len(valid) else ""
 
 
+#: Households built through the services (the part the demo users click through); the rest of a larger
+#: city is copied from these in bulk (`bulk.py`).
+SHOWCASE = 300
+
+
 @dataclass(frozen=True)
 class DemoResult:
     created_households: int
     total_households: int
+    bulk_statements: int = 0
+    bulk_batches: int = 0
 
 
 def build_demo(
-    *, households: int = 300, seed: int = 2026, progress: Callable[[int, int], None] | None = None
+    *,
+    households: int = 300,
+    seed: int = 2026,
+    progress: Callable[[int, int], None] | None = None,
+    showcase: int = SHOWCASE,
+    households_per_team: int = bulk.HOUSEHOLDS_PER_TEAM,
 ) -> DemoResult:
-    teams = _build_organisation()
+    """The demo municipality with `households` households: the first `showcase` through the services, the
+    rest (a large city: ~2,500 households a team) copied from those in bulk, one transaction per batch."""
+    password_hash = bulk.password_hasher(DEMO_PASSWORD)
+    if connection.vendor == "postgresql":
+        # Demo data: a commit need not wait for the disk (a crash loses at most the last households, which
+        # the next run adds again; the database stays consistent). For this connection only.
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+    teams = _build_organisation(password_hash)
     # The social map (HSDS 3.0, demo/data/socialmap.json) after the districts its services serve.
     socialmap_import_file(path=SOCIALMAP_FILE, operator="demo")
-    partners.build_partner_accounts(DEMO_PASSWORD)
-    existing = Household.objects.filter(team__in=teams).count()
+    partners.build_partner_accounts(password_hash)
+    city_teams = teams
+    if households > showcase:
+        names = (ADULT_NAMES, SURNAMES)
+        city_teams = bulk.build_city_organisation(
+            households=households, teams=teams, password_hash=password_hash, names=names, per_team=households_per_team
+        )
+    before = Household.objects.filter(team__in=city_teams).count()
+    existing = Household.objects.filter(team__in=teams).count() if before <= showcase else before
     today = timezone.localdate()
-    for index in range(existing, households):
+    for index in range(existing, min(households, showcase)):
         # All of a household or nothing: an interrupted run (Ctrl+C, kill -9) leaves no half-built household,
         # and the next run carries on at the same index, so the same seed still gives the same municipality.
         with transaction.atomic():
             _build_household(index, seed, teams, today)
         if progress:
             progress(index + 1, households)
-    # Referrals the partner has not answered in time give the contact person a task (as `referrals remind` does).
-    referral_services.referral_reminders_create(today=today)
+    if existing < showcase:
+        # Referrals the partner has not answered in time give the contact person a task (as `referrals
+        # remind` does).
+        referral_services.referral_reminders_create(today=today)
+    stats = bulk.build_bulk(
+        start=max(existing, showcase),
+        households=households,
+        seed=seed,
+        showcase_teams=teams,
+        teams=city_teams,
+        names=bulk.Names(SURNAMES, ADULT_NAMES, CHILD_NAMES, NOTES),
+        showcase=showcase,
+        progress=progress,
+    )
+    total = Household.objects.filter(team__in=city_teams).count()
     return DemoResult(
-        created_households=max(0, households - existing),
-        total_households=Household.objects.filter(team__in=teams).count(),
+        created_households=total - before,
+        total_households=total,
+        bulk_statements=stats.statements,
+        bulk_batches=stats.batches,
     )
 
 
 @transaction.atomic
-def _build_organisation() -> list[Team]:
+def _build_organisation(password_hash: Callable[[], str]) -> list[Team]:
     municipality, _created = Municipality.objects.get_or_create(
         id=1, defaults={"name": "Gemeente Wijkdorp", "code": "GM9999"}
     )
@@ -250,9 +292,9 @@ def _build_organisation() -> list[Team]:
     for username, first_name, last_name, role, team_index, expertise_codes in STAFF:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(
+            user = User.objects.create(
                 username=username,
-                password=DEMO_PASSWORD,
+                password=password_hash(),  # hashed once for every demo account
                 first_name=first_name,
                 last_name=last_name,
                 role=role,
@@ -268,8 +310,13 @@ def _build_household(index: int, seed: int, teams: list[Team], today: datetime.d
     rng = random.Random(f"{seed}:{index}")
     team_index = rng.randrange(len(teams))
     team, demo_wijk = teams[team_index], WIJKEN[team_index]
+    # The showcase's workers (a large city adds more to the team; the showcase stays the same).
     workers = list(
-        User.objects.filter(memberships__team=team, role__in=[Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR]).order_by("id")
+        User.objects.filter(
+            memberships__team=team,
+            role__in=[Role.SOCIAL_WORKER, Role.TEAM_COORDINATOR],
+            username__in=[staff[0] for staff in STAFF],
+        ).order_by("id")
     )
     worker = rng.choice(workers)
     access = AccessContext(user=worker, endpoint=DEMO_ENDPOINT, purpose=DEMO_PURPOSE)

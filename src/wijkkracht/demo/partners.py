@@ -6,6 +6,7 @@ random stream (`seed:index:referral`), so adding this left the rest of the demo 
 
 import datetime
 import random
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -46,7 +47,7 @@ QUESTIONS = {
 }
 
 
-def build_partner_accounts(password: str) -> None:
+def build_partner_accounts(password_hash: Callable[[], str]) -> None:
     """One account of the partner role per demo partner organisation (found by name on the social map)."""
     for username, first_name, last_name, organization_name in PARTNERS:
         organization = organization_by_name(organization_name)
@@ -54,8 +55,12 @@ def build_partner_accounts(password: str) -> None:
             continue
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(
-                username=username, password=password, first_name=first_name, last_name=last_name, role=Role.PARTNER
+            user = User.objects.create(
+                username=username,
+                password=password_hash(),  # the demo password, hashed once for every account
+                first_name=first_name,
+                last_name=last_name,
+                role=Role.PARTNER,
             )
         partner_account_link(user=user, organization=organization)
 
