@@ -1,6 +1,8 @@
 """A worker's day, end to end in Debian's chromium at 1280 and 390 px wide: find a family by a member's
 first name, open it, log a no-show and see the signal stay red with its reason, complete a task from
-"Mijn taken"; no sideways scrolling and no axe-core violations on any page visited.
+"Mijn taken"; no sideways scrolling and no axe-core violations on any page visited. The journeys run once at
+1280 px; every page state on the way is checked at 1280 and at 390 px (the window resized in place: the CSS
+decides the layout, not the server).
 
 Texts added in issue 8 may still be English until the translations are compiled: names match either."""
 
@@ -18,18 +20,23 @@ from wijkkracht.households.tests.factories import ContactFactory, HouseholdFacto
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+WIDTHS = [1280, 390]
+
+
 def check(page) -> None:  # type: ignore[no-untyped-def]
-    """No sideways scrolling and no axe violations on the page as it is now."""
+    """No sideways scrolling and no axe violations on the page as it is now, at every width; then back to
+    the journey's width (the first)."""
     page.wait_for_load_state("load")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-    assert_accessible(page)
+    for width in (*WIDTHS[1:], WIDTHS[0]):
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {width} px"
+        assert_accessible(page)
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_a_day_of_a_worker(world, page, width):
+def test_a_day_of_a_worker(world, page):
     today = timezone.localdate()
-    page.set_viewport_size({"width": width, "height": 900})
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     household = world.household
     household.registered_on = household.status_since = today - datetime.timedelta(days=40)
     household.save(update_fields=["registered_on", "status_since"])
@@ -89,10 +96,9 @@ def test_a_day_of_a_worker(world, page, width):
     check(page)
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_the_coordinators_workload_fits_and_is_accessible(world, page, width):
+def test_the_coordinators_workload_fits_and_is_accessible(world, page):
     HouseholdFactory(team=world.team, contact_person=world.colleague)
-    page.set_viewport_size({"width": width, "height": 900})
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     log_in(page, "coordinator", PASSWORD)
     page.goto("/huishoudens/team/")
     page.get_by_role("link", name=re.compile("Workload per worker|Werkverdeling")).click()

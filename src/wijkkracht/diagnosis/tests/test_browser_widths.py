@@ -1,5 +1,6 @@
 """The measurement and progress pages in Debian's chromium at 1280 px and at 390 px (a phone held upright):
-no sideways scrolling, no axe-core violations, and dates in Dutch words."""
+no sideways scrolling, no axe-core violations, and dates in Dutch words. Each page is loaded once and checked
+at both widths (the window resized in place: the CSS decides the layout, not the server)."""
 
 import datetime
 import re
@@ -20,8 +21,10 @@ def sideways_overflow(page) -> int:  # type: ignore[no-untyped-def]
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_measurement_and_progress_pages_fit_and_are_accessible(world, page, width):
+WIDTHS = [1280, 390]
+
+
+def test_measurement_and_progress_pages_fit_and_are_accessible(world, page):
     household = world.household
     start = timezone.localdate() - datetime.timedelta(days=200)
     type(household).objects.filter(pk=household.pk).update(registered_on=start)
@@ -34,13 +37,15 @@ def test_measurement_and_progress_pages_fit_and_are_accessible(world, page, widt
     follow_up = take(world, "integrale-nulmeting", 2, date=timezone.localdate())
     take(world, "participatieladder", 4, person=anna, date=timezone.localdate())
     log_in(page, world.worker.username, PASSWORD)
-    page.set_viewport_size({"width": width, "height": 900})
     for url in (
         f"/huishoudens/{household.id}/metingen/{follow_up.id}/",
         f"/huishoudens/{household.id}/voortgang/",
         f"/huishoudens/{household.id}/metingen/nieuw/",
     ):
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         page.goto(url)
-        assert sideways_overflow(page) <= 0, f"{url} is {sideways_overflow(page)} px wider than {width} px"
-        assert_accessible(page)
-        assert not NUMERIC_DATE.search(page.locator("main").inner_text()), url
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            assert sideways_overflow(page) <= 0, f"{url} is {sideways_overflow(page)} px wider than {width} px"
+            assert_accessible(page)
+            assert not NUMERIC_DATE.search(page.locator("main").inner_text()), (url, width)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from wijkkracht.accounts.models import Role, User
 from wijkkracht.accounts.tests.factories import UserFactory
 from wijkkracht.consent.models import Consent, ConsentForm, ConsentPurpose
+from wijkkracht.households.figures import household_figures_refresh, household_search_text_refresh
 from wijkkracht.households.models import Household, Person, PersonRole
 from wijkkracht.households.tests.factories import ContactFactory, PersonFactory, TaskFactory
 from wijkkracht.plans.models import Action, Goal, Plan
@@ -139,6 +140,7 @@ def make_partner_world(world) -> PartnerWorld:  # type: ignore[no-untyped-def]
         first_name=DISCLOSED["member first name"], last_name=DISCLOSED["member last name"], bsn=NEVER["BSN"]
     )
     anna.refresh_from_db()
+    household_search_text_refresh(household_ids=[household.id])  # as the services would
     PersonFactory(
         household=household,
         first_name=NEVER["other member"],
@@ -186,6 +188,7 @@ def make_partner_world(world) -> PartnerWorld:  # type: ignore[no-untyped-def]
         evaluation_date=timezone.localdate() + datetime.timedelta(days=90),
         created_by=world.other_worker,
     )
+    household_figures_refresh(household_ids=[other_household.id])  # as plan_start would
     other_goal = Goal.objects.create(
         plan=other_plan,
         domain_code="wonen",
