@@ -377,7 +377,8 @@ def write_section(path: Path, title: str, section: str) -> None:
     for retired in RETIRED_SECTIONS:
         sections.pop(retired, None)
     sections[title] = section
-    first = [name for name in LEADING_SECTIONS if name in sections]
+    summaries = [name for name in sections if name.startswith("What the figures say")]  # written by hand
+    first = summaries + [name for name in LEADING_SECTIONS if name in sections]
     sections = {name: sections[name] for name in [*first, *(name for name in sections if name not in first)]}
     path.write_text(head.rstrip() + "\n\n" + "\n".join(s.rstrip() + "\n" for s in sections.values()))
 
