@@ -1,5 +1,7 @@
 """Helpers for browser tests (the fixtures live in the root conftest): axe-core checks and logging in."""
 
+import time
+
 from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
 
@@ -28,9 +30,15 @@ def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
     First the page settles: no htmx request under way and no CSS transition running (`.htmx-request` dims a
     form to 60 % and fades it back in .2 s; axe measuring colour contrast halfway through that fade reported
     a contrast the page never keeps)."""
-    page.wait_for_function(
+    # Polled from here with page.evaluate, not page.wait_for_function: the latter re-evaluates its string inside
+    # the page, which the product's CSP (no 'unsafe-eval') refuses as soon as the first check is false.
+    settled = (
         "!document.querySelector('.htmx-request') && document.getAnimations().every(a => a.playState !== 'running')"
     )
+    deadline = time.monotonic() + 10
+    while not page.evaluate(settled):
+        assert time.monotonic() < deadline, f"{page.url}: still busy (htmx request or transition) after 10 s"
+        page.wait_for_timeout(50)
     if not page.evaluate("typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
         page.evaluate(AXE.axe_script)
     results = AxeResults(page.evaluate("options => axe.run(options)", AXE_OPTIONS))
