@@ -121,11 +121,6 @@ def search_condition(search: str) -> Q:
     return condition | words
 
 
-def with_caseload_figures(queryset: QuerySet[Household], today: datetime.date) -> QuerySet[Household]:
-    """The households with their stored figures and overdue tasks (`households.selectors.with_household_figures`)."""
-    return with_household_figures(queryset, today)
-
-
 def overdue_condition(today: datetime.date, contact_norm_days: int) -> Q:
     """Overdue: an open task past its date, a plan evaluation past its date, or no contact within the
     municipality's contact norm — the rule of `households.figures.OVERDUE_TERMS`, on stored columns."""
@@ -165,7 +160,7 @@ def caseload_queryset(*, access: AccessContext, scope: CaseloadScope, filters: C
         queryset = queryset.filter(contact_person_id=filters.contact_person_id)
     if filters.search:
         queryset = queryset.filter(search_condition(filters.search))
-    queryset = with_caseload_figures(queryset, today)
+    queryset = with_household_figures(queryset, today)
     if filters.sort.lstrip("-") == "status":
         queryset = queryset.annotate(status_rank=_status_rank())
     if filters.overdue:

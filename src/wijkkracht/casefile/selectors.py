@@ -22,7 +22,6 @@ from wijkkracht.casefile.caseload import (  # noqa: F401
     household_is_overdue,
     overdue_condition,
     overdue_reasons,
-    with_caseload_figures,
 )
 from wijkkracht.diagnosis import charts
 from wijkkracht.diagnosis.selectors import Picture
@@ -34,6 +33,7 @@ from wijkkracht.households.models import (
     StatusChange,
     Task,
 )
+from wijkkracht.households.selectors import with_household_figures
 from wijkkracht.plans.models import Plan
 from wijkkracht.privacy.access import AccessContext, visible_households
 from wijkkracht.privacy.services import access_log_read, access_note_refusal
@@ -43,7 +43,7 @@ def case_file_get(*, access: AccessContext, household_id: int, what: str = "hous
     """One household with everything its page shows, or 404 when it does not exist or is not yours."""
     today = timezone.localdate()
     queryset = (
-        with_caseload_figures(visible_households(access.user), today)
+        with_household_figures(visible_households(access.user), today)
         .prefetch_related(
             "members",
             Prefetch("tasks", queryset=Task.objects.select_related("assigned_to", "done_by")),
@@ -153,5 +153,5 @@ def latest_picture(pictures: list[Picture]) -> Picture | None:
 
 def household_as_written(*, household_id: int) -> Household:
     """A household its writer just registered, to echo back; the write itself was access-logged."""
-    queryset = with_caseload_figures(Household.objects.filter(id=household_id), timezone.localdate())
+    queryset = with_household_figures(Household.objects.filter(id=household_id), timezone.localdate())
     return queryset.prefetch_related("members").get()

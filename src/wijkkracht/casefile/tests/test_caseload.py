@@ -158,8 +158,9 @@ def test_my_households_of_a_regisseur_are_those_handed_over_to_them(world, clien
 
 def test_the_overdue_badge_and_the_overdue_filter_agree(world):
     """The rule exists twice (SQL for the filter, Python for the badge); they must say the same."""
-    from wijkkracht.casefile.selectors import household_is_overdue, overdue_condition, with_caseload_figures
+    from wijkkracht.casefile.selectors import household_is_overdue, overdue_condition
     from wijkkracht.households.models import Household
+    from wijkkracht.households.selectors import with_household_figures
     from wijkkracht.plans.tests.helpers import start_plan
 
     today = TODAY()
@@ -176,7 +177,7 @@ def test_the_overdue_badge_and_the_overdue_filter_agree(world):
         if task_due_in is not None:
             TaskFactory(household=household, due_date=today + datetime.timedelta(days=task_due_in))
     start_plan(world, plan_date=today - datetime.timedelta(days=40), evaluation_date=today - datetime.timedelta(days=1))
-    annotated = with_caseload_figures(Household.objects.all(), today)
+    annotated = with_household_figures(Household.objects.all(), today)
     by_sql = set(annotated.filter(overdue_condition(today, 14)).values_list("id", flat=True))
     by_python = {h.id for h in annotated if household_is_overdue(h, today, 14)}
     assert by_sql == by_python and 0 < len(by_sql) < annotated.count()

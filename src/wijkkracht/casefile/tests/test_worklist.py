@@ -9,9 +9,9 @@ from django.utils import timezone
 from wijkkracht.casefile.caseload import (
     household_is_overdue,
     overdue_reasons,
-    with_caseload_figures,
 )
 from wijkkracht.households.models import ContactKind, Household, HouseholdStatus, Task, TaskStatus
+from wijkkracht.households.selectors import with_household_figures
 from wijkkracht.households.tests.factories import ContactFactory, HouseholdFactory, PersonFactory, TaskFactory
 from wijkkracht.privacy.models import AccessAction, AccessLogEntry
 from wijkkracht.security.testing import login_verified
@@ -168,11 +168,11 @@ def test_overdue_reasons_say_why_in_words(world, settings):
     ContactFactory(household=household, date=today - datetime.timedelta(days=19))
     TaskFactory(household=household, title="Bel school", due_date=today - datetime.timedelta(days=3))
     TaskFactory(household=household, title="Later", due_date=today + datetime.timedelta(days=3))
-    annotated = with_caseload_figures(Household.objects.filter(id=household.id), today)
+    annotated = with_household_figures(Household.objects.filter(id=household.id), today)
     reasons = overdue_reasons(annotated.get(), today, 14)
     assert reasons == ["19 days without contact, norm 14", "task “Bel school” 3 days past its date"]
     quiet = HouseholdFactory(team=world.team, registered_on=today - datetime.timedelta(days=1))
-    assert overdue_reasons(with_caseload_figures(Household.objects.filter(id=quiet.id), today).get(), today, 14) == []
+    assert overdue_reasons(with_household_figures(Household.objects.filter(id=quiet.id), today).get(), today, 14) == []
 
 
 def test_overdue_reasons_name_the_evaluation_date_in_dutch_words(world):
@@ -183,7 +183,7 @@ def test_overdue_reasons_name_the_evaluation_date_in_dutch_words(world):
     today = TODAY()
     evaluation = today - datetime.timedelta(days=2)
     start_plan(world, plan_date=today - datetime.timedelta(days=40), evaluation_date=evaluation)
-    household = with_caseload_figures(Household.objects.filter(id=world.household.id), today).get()
+    household = with_household_figures(Household.objects.filter(id=world.household.id), today).get()
     with translation.override("nl"):
         reasons = overdue_reasons(household, today, 14)
     month = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -215,7 +215,7 @@ def test_the_reasons_agree_with_the_badge_and_the_filter(world):
         if task_due_in is not None:
             TaskFactory(household=household, due_date=today + datetime.timedelta(days=task_due_in))
     start_plan(world, plan_date=today - datetime.timedelta(days=40), evaluation_date=today - datetime.timedelta(days=1))
-    annotated = with_caseload_figures(Household.objects.all(), today)
+    annotated = with_household_figures(Household.objects.all(), today)
     by_sql = set(annotated.filter(overdue_condition(today, 14)).values_list("id", flat=True))
     by_reasons = {h.id for h in annotated if overdue_reasons(h, today, 14)}
     by_badge = {h.id for h in annotated if household_is_overdue(h, today, 14)}
