@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "wijkkracht.referrals",
     "wijkkracht.casefile",
     "wijkkracht.monitoring",
+    "wijkkracht.outcomes",
     "wijkkracht.demo",
 ]
 

@@ -462,3 +462,93 @@ class SharedCustodyLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ↔ {self.other_person}"
+
+
+class Benefit(models.TextChoices):
+    """The benefit an adult lives on (issue 11): the start of "outflow from benefit to work"."""
+
+    PARTICIPATIEWET = "participatiewet", _("Participation Act (bijstand)")
+    WW = "ww", _("Unemployment benefit (WW)")
+    WAJONG = "wajong", _("Wajong")
+    WIA = "wia", _("Incapacity benefit (WIA)")
+    NONE = "none", _("No benefit")
+    OTHER = "other", _("Other benefit")
+
+
+class BenefitEndReason(models.TextChoices):
+    WORK = "work", _("Work")
+    PARTIAL_WORK = "partial_work", _("Partly work")
+    MOVED = "moved", _("Moved away")
+    OTHER = "other", _("Other")
+
+
+#: End reasons that count as outflow from benefit to (partial) work.
+OUTFLOW_TO_WORK = (BenefitEndReason.WORK, BenefitEndReason.PARTIAL_WORK)
+
+
+class WorkSituation(models.TextChoices):
+    NONE = "none", _("No work")
+    VOLUNTEER = "volunteer", _("Volunteer work")
+    WORK_EXPERIENCE = "work_experience", _("Work-experience placement")
+    SUPPORTED_PAID = "supported_paid", _("Paid work with support")
+    PAID = "paid", _("Paid work")
+
+
+class IncomeWorkRecord(models.Model):
+    """An adult's income and work situation as recorded on one day (issue 11). Kept as history: a change is
+    a new record, the latest one (by `recorded_on`, then id) is the current situation. No free text, so the
+    research export can carry it as it is."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="income_work_records")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="income_work_records", verbose_name=_("member")
+    )
+    benefit = models.CharField(_("benefit"), max_length=20, choices=Benefit.choices)
+    benefit_since = models.DateField(_("benefit since"), null=True, blank=True)
+    benefit_ended_on = models.DateField(_("benefit ended on"), null=True, blank=True)
+    benefit_end_reason = models.CharField(
+        _("reason the benefit ended"), max_length=20, choices=BenefitEndReason.choices, blank=True
+    )
+    work = models.CharField(_("current work"), max_length=20, choices=WorkSituation.choices)
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person_id", "-recorded_on", "-id"]
+        verbose_name = _("income and work situation")
+        verbose_name_plural = _("income and work situations")
+        indexes = [models.Index(fields=["person", "-recorded_on", "-id"], name="income_work_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(benefit__in=Benefit.values),
+                name="income_work_benefit_known",
+                violation_error_message=_("Unknown benefit."),
+            ),
+            models.CheckConstraint(
+                condition=Q(work__in=WorkSituation.values),
+                name="income_work_work_known",
+                violation_error_message=_("Unknown work situation."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(benefit=Benefit.NONE) | (Q(benefit_since__isnull=True) & Q(benefit_ended_on__isnull=True)),
+                name="income_work_no_benefit_no_dates",
+                violation_error_message=_("Without a benefit there is no start or end date."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(benefit_ended_on__isnull=True) & Q(benefit_end_reason=""))
+                | (Q(benefit_ended_on__isnull=False) & Q(benefit_end_reason__in=BenefitEndReason.values)),
+                name="income_work_end_has_reason",
+                violation_error_message=_("A benefit that ended has a reason, and a reason belongs to an end date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(benefit_ended_on__isnull=True)
+                | Q(benefit_since__isnull=True)
+                | Q(benefit_ended_on__gte=models.F("benefit_since")),
+                name="income_work_end_after_start",
+                violation_error_message=_("A benefit cannot end before it started."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.benefit} / {self.work} ({self.recorded_on})"

@@ -26,7 +26,8 @@ LAYERS: dict[str, int] = {
     "consent": 5,
     "referrals": 6,
     "casefile": 7,
-    "demo": 8,
+    "outcomes": 8,
+    "demo": 9,
 }
 
 #: Imports against the direction that are there on purpose, with the reason.
