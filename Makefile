@@ -85,9 +85,12 @@ system-postgres:
 # The pages of a working day at 10,000 and 100,000 households on SQLite and PostgreSQL (docs/performance.md).
 # The demo municipalities are built once into var/bench/ (BENCH_CACHE) and reused; BENCH_SQLITE_<N> and
 # BENCH_POSTGRES_<N> point at sets built elsewhere. BENCH_ARGS="--databases sqlite --repeat 50" and the like.
+# Then the outcomes dashboard against its floor query (bench/outcomes.py; BENCH_OUTCOMES_ARGS="--rebuild" counts
+# the outcomes of the sets again and times it).
 BENCH_SIZES ?= 10000 100000
 bench: install system-postgres
 	$(BIN)/python bench/caseload.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+	$(BIN)/python bench/outcomes.py --sizes $(BENCH_SIZES) $(BENCH_ARGS) $(BENCH_OUTCOMES_ARGS)
 
 # The load test's own tools (locust, gunicorn): an extra of their own, not part of the test install.
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python

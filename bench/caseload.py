@@ -56,7 +56,8 @@ every figure:
 The demo municipalities are built once by `wijkkracht demo --households N` into `var/bench/` (a PostgreSQL
 cluster of the bench's own included) and reused by later runs; `BENCH_SQLITE_<N>` and `BENCH_POSTGRES_<N>`
 point at sets built elsewhere. Before it builds anything the bench checks that the disk can hold it. Other
-scripts in bench/ (search, social map, access log) add sections of their own; each run replaces only its own.
+scripts in bench/ (search, social map, access log, the outcomes dashboard against its floor query) add
+sections of their own; each run replaces only its own.
 """
 
 #: (name, what it must meet at 100,000 households: "p95" ≤ 50 ms, "flat" ratio ≤ 1.3, "overview" ≤ 500 ms)

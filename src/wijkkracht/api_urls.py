@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from wijkkracht.casefile import api as casefile_api
@@ -7,6 +8,8 @@ from wijkkracht.consent import api as consent_api
 from wijkkracht.diagnosis import api as diagnosis_api
 from wijkkracht.households import api as households_api
 from wijkkracht.instruments import api as instruments_api
+from wijkkracht.outcomes import api as outcomes_api
+from wijkkracht.outcomes import export_api as outcomes_export_api
 from wijkkracht.plans import api as plans_api
 from wijkkracht.referrals import api as referrals_api
 from wijkkracht.socialmap import api as socialmap_api
@@ -26,6 +29,7 @@ router.register("handovers", casefile_handover_api.HandoverViewSet, basename="ha
 router.register("persons", households_api.PersonViewSet, basename="person")
 router.register("contacts", households_api.ContactViewSet, basename="contact")
 router.register("tasks", households_api.TaskViewSet, basename="task")
+router.register("income-work-records", households_api.IncomeWorkRecordViewSet, basename="income-work-record")
 router.register("teams", teams_api.TeamViewSet, basename="team")
 router.register("districts", teams_api.DistrictViewSet, basename="district")
 router.register("instruments", instruments_api.InstrumentViewSet, basename="instrument")
@@ -37,5 +41,21 @@ router.register("organizations", socialmap_api.OrganizationViewSet, basename="or
 router.register("services", socialmap_api.ServiceViewSet, basename="service")
 router.register("consents", consent_api.ConsentViewSet, basename="consent")
 router.register("referrals", referrals_api.ReferralViewSet, basename="referral")
+router.register("outcomes/indicators", outcomes_api.IndicatorViewSet, basename="outcomes-indicator")
+router.register("outcomes/conclusions", outcomes_api.ConclusionViewSet, basename="outcomes-conclusion")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    # The benchmark: one answer (aggregates for a period), neither a list nor a record (see outcomes.api).
+    path(
+        "outcomes/benchmark/",
+        outcomes_api.BenchmarkViewSet.as_view({"get": "retrieve"}),
+        name="outcomes-benchmark",
+    ),
+    # The research export: a POST that answers a file, neither a list nor a record (see outcomes.export_api).
+    path(
+        "outcomes/export/",
+        outcomes_export_api.ResearchExportViewSet.as_view({"post": "create"}),
+        name="outcomes-export",
+    ),
+]

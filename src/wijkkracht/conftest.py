@@ -14,7 +14,8 @@ from wijkkracht.accounts.tests.factories import UserFactory
 from wijkkracht.common.tests.browser import CHROMIUM, CHROMIUM_ARGS
 from wijkkracht.households.figures import figures_mismatches
 from wijkkracht.households.models import Household
-from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactory
+from wijkkracht.households.tests.factories import HouseholdFactory, IncomeWorkRecordFactory, PersonFactory
+from wijkkracht.outcomes.maintenance import outcome_mismatches
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.privacy.testing import transactional_db  # noqa: F401  (empties the append-only log before flush)
 from wijkkracht.teams.models import Municipality, Team, forget_cached_settings
@@ -46,6 +47,10 @@ def stored_figures_stay_current(request: pytest.FixtureRequest) -> Iterator[None
     if uses_db:
         problems = figures_mismatches()
         assert not problems, "stored caseload figures out of date:\n" + "\n".join(problems[:20])
+        # The outcomes' stored contributions equal a fresh count of every case file, and every indicator
+        # cell the sum of the contributions (issue 11: precomputed aggregates proven exact after every test).
+        problems = outcome_mismatches()
+        assert not problems, "stored outcome contributions or indicator cells out of date:\n" + "\n".join(problems[:20])
 
 
 @dataclass
@@ -84,9 +89,10 @@ def make_world() -> World:
         team=other_team, user=UserFactory(username="other_coordinator", coordinator=True)
     ).user
     household = HouseholdFactory(team=team, contact_person=worker, name="Jansen")
-    PersonFactory(household=household, first_name="Anna")
+    # Both adults have their income and work situation recorded ("no benefit, no work"), as the intake asks.
+    IncomeWorkRecordFactory(person=PersonFactory(household=household, first_name="Anna"))
     other_household = HouseholdFactory(team=other_team, contact_person=other_worker, name="Pietersen")
-    PersonFactory(household=other_household, first_name="Piet")
+    IncomeWorkRecordFactory(person=PersonFactory(household=other_household, first_name="Piet"))
     return World(
         team=team,
         other_team=other_team,

@@ -35,6 +35,7 @@ urlpatterns = [
     path("huishoudens/", include("wijkkracht.consent.urls")),
     path("huishoudens/", include("wijkkracht.referrals.urls")),
     path("overzicht/", include("wijkkracht.monitoring.urls")),
+    path("uitkomsten/", include("wijkkracht.outcomes.urls")),
     path("sociale-kaart/", include("wijkkracht.socialmap.urls")),
     # A partner organisation's staff: the referrals addressed to their organisation (nothing of a household).
     path("partner/", include("wijkkracht.referrals.partner_urls")),

@@ -230,6 +230,8 @@ def household_status_change(
         household.status = to_status
         household.status_since = date
         household.save(update_fields=["status", "status_since", "updated_at"])
+        # The end of first-line support counts in the outcomes (issue 11).
+        household_figures_refresh(household_ids=[household.id])
         access_log_record(
             access=access, household_id=household.id, action=AccessAction.UPDATE, what=f"status {current}→{to_status}"
         )
@@ -370,6 +372,7 @@ def household_reopen(
         household.save(
             update_fields=["status", "status_since", "contact_person", "second_line_regisseur", "updated_at"]
         )
+        household_figures_refresh(household_ids=[household.id])  # the contact person counts in the outcomes
         access_log_record(
             access=access, household_id=household.id, action=AccessAction.UPDATE, what=f"reopened {current}→intake"
         )

@@ -23,7 +23,7 @@ from wijkkracht.common.decorators import case_worker_required
 from wijkkracht.common.forms import apply_service_errors
 from wijkkracht.diagnosis.selectors import diagnosis_overview
 from wijkkracht.households import selectors as household_selectors
-from wijkkracht.households.models import HouseholdStatus, Person, Task, TaskStatus
+from wijkkracht.households.models import HouseholdStatus, Person, Task, TaskStatus, is_adult
 from wijkkracht.plans.models import PlanStatus
 from wijkkracht.privacy.access import AccessContext, coordinated_team_ids_of, may_write, team_ids_of, write_refusal
 from wijkkracht.teams.models import Municipality
@@ -36,6 +36,7 @@ SECTIONS = [
     ("contacten", gettext_lazy("Contacts")),
     ("taken", gettext_lazy("Tasks")),
     ("leden", gettext_lazy("Members")),
+    ("inkomen", gettext_lazy("Income and work")),
     ("geschiedenis", gettext_lazy("History")),
 ]
 #: `?toon=<section>` shows one long list in full, in pages of `?pagina=`.
@@ -109,6 +110,8 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "overview": overview,
         "latest_picture": selectors.latest_picture(overview.pictures),
         "members": [{"person": person, "age": age_on(person.date_of_birth, today)} for person in members],
+        # Each adult's current income and work situation (issue 11), with a link to its history.
+        "income_work": _income_work_of_adults(household, members, today),
         "open_tasks": open_tasks,
         "tasks": tasks,
         "overdue_reasons": selectors.overdue_reasons(household, today, norm) if household.is_open else [],
@@ -122,6 +125,11 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "more_history": more_history,
     }
     return render(request, "casefile/household.html", context)
+
+
+def _income_work_of_adults(household: Any, members: list[Person], today: datetime.date) -> list[dict[str, Any]]:
+    current = household_selectors.income_work_current(household)
+    return [{"person": person, "current": current.get(person.id)} for person in members if is_adult(person, today)]
 
 
 def _task_errors(error: ValidationError, tasks: list[Task], form: StatusChangeForm) -> ValidationError:

@@ -156,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wijkkracht.common.context_processors.navigation",
+                "wijkkracht.outcomes.context_processors.navigation",
             ],
         },
     },

@@ -14,23 +14,31 @@ from django.utils import timezone
 from wijkkracht.accounts.models import OVERSIGHT_ROLES, Expertise, Role, User
 from wijkkracht.casefile import handover_services
 from wijkkracht.casefile import services as casefile_services
+from wijkkracht.casefile.models import Handover
 from wijkkracht.demo import bulk, partners
 from wijkkracht.diagnosis import services as diagnosis_services
 from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.rules import is_adult
 from wijkkracht.households import services
+from wijkkracht.households.figures import after_refresh_deferred
 from wijkkracht.households.models import (
+    Benefit,
+    BenefitEndReason,
     ContactKind,
     Household,
     HouseholdStatus,
     IntakeChannel,
+    Person,
     PersonRole,
     TaskStatus,
+    WorkSituation,
 )
 from wijkkracht.instruments.registry import instrument_catalogue
+from wijkkracht.outcomes.maintenance import outcomes_rebuild
+from wijkkracht.outcomes.models import HouseholdOutcomeState
 from wijkkracht.plans import services as plan_services
 from wijkkracht.plans.catalogue import plan_catalogue
-from wijkkracht.plans.models import GoalOutcome, OwnerType, Plan
+from wijkkracht.plans.models import GoalOutcome, OwnerType, Plan, PlanStatus
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.referrals import services as referral_services
 from wijkkracht.socialmap.services import socialmap_import_file
@@ -76,6 +84,9 @@ STAFF = (
     ("daan", "Daan", "Vos", Role.SOCIAL_WORKER, 2, ("werken",)),
     ("noor", "Noor", "Peters", Role.SOCIAL_WORKER, 2, ("geld",)),
     ("rita", "Rita", "Kramer", Role.SECOND_LINE_REGISSEUR, None, ()),
+    ("sven", "Sven", "Groen", Role.SECOND_LINE_REGISSEUR, None, ()),
+    ("yara", "Yara", "Benali", Role.SECOND_LINE_REGISSEUR, None, ()),
+    ("gijs", "Gijs", "Pool", Role.SECOND_LINE_REGISSEUR, None, ()),
     ("bram", "Bram", "de Wit", Role.POLICY_OFFICER, None, ()),
     ("beheer", "Anouk", "Dekker", Role.FUNCTIONAL_ADMIN, None, ()),
     ("privacy", "Pim", "Privacy", Role.PRIVACY_OFFICER, None, ()),
@@ -218,9 +229,11 @@ def build_demo(
     progress: Callable[[int, int], None] | None = None,
     showcase: int = SHOWCASE,
     households_per_team: int = bulk.HOUSEHOLDS_PER_TEAM,
+    outcomes_progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     """The demo municipality with `households` households: the first `showcase` through the services, the
-    rest (a large city: ~2,500 households a team) copied from those in bulk, one transaction per batch."""
+    rest (a large city: ~2,500 households a team) copied from those in bulk, one transaction per batch; then
+    the outcomes of every household counted again (`outcomes_rebuild`, its progress to `outcomes_progress`)."""
     password_hash = bulk.password_hasher(DEMO_PASSWORD)
     if connection.vendor == "postgresql":
         # Demo data: a commit need not wait for the disk (a crash loses at most the last households, which
@@ -240,27 +253,40 @@ def build_demo(
     before = Household.objects.filter(team__in=city_teams).count()
     existing = Household.objects.filter(team__in=teams).count() if before <= showcase else before
     today = timezone.localdate()
-    for index in range(existing, min(households, showcase)):
-        # All of a household or nothing: an interrupted run (Ctrl+C, kill -9) leaves no half-built household,
-        # and the next run carries on at the same index, so the same seed still gives the same municipality.
-        with transaction.atomic():
-            _build_household(index, seed, teams, today)
-        if progress:
-            progress(index + 1, households)
-    if existing < showcase:
-        # Referrals the partner has not answered in time give the contact person a task (as `referrals
-        # remind` does).
-        referral_services.referral_reminders_create(today=today)
-    stats = bulk.build_bulk(
-        start=max(existing, showcase),
-        households=households,
-        seed=seed,
-        showcase_teams=teams,
-        teams=city_teams,
-        names=bulk.Names(SURNAMES, ADULT_NAMES, CHILD_NAMES, NOTES),
-        showcase=showcase,
-        progress=progress,
-    )
+    # The outcomes (issue 11) are counted once at the end, for the whole city, instead of after every change
+    # the services make (most of the services' time); the stored caseload figures move with every change.
+    with after_refresh_deferred() as changed:
+        for index in range(existing, min(households, showcase)):
+            # All of a household or nothing: an interrupted run (Ctrl+C, kill -9) leaves no half-built
+            # household, and the next run carries on at the same index, so the same seed still gives the same
+            # municipality (and counts the outcomes again at its end).
+            with transaction.atomic():
+                _build_household(index, seed, teams, today)
+            if progress:
+                progress(index + 1, households)
+        if existing < showcase:
+            # Referrals the partner has not answered in time give the contact person a task (as `referrals
+            # remind` does).
+            referral_services.referral_reminders_create(today=today)
+        stats = bulk.build_bulk(
+            start=max(existing, showcase),
+            households=households,
+            seed=seed,
+            showcase_teams=teams,
+            teams=city_teams,
+            names=bulk.Names(SURNAMES, ADULT_NAMES, CHILD_NAMES, NOTES),
+            showcase=showcase,
+            progress=progress,
+            outliers=bulk.Outliers(
+                slow_team_id=teams[SLOW_TEAM].id if len(teams) > SLOW_TEAM else None,
+                ladder_worker_id=User.objects.filter(username=LADDER_WORKER).values_list("id", flat=True).first(),
+            ),
+        )
+    counted = HouseholdOutcomeState.objects.count()
+    if changed or stats.households or counted != Household.objects.count():
+        if outcomes_progress:
+            outcomes_progress(0, Household.objects.count())  # the starting point of its pace
+        outcomes_rebuild(progress=outcomes_progress)
     total = Household.objects.filter(team__in=city_teams).count()
     return DemoResult(
         created_households=total - before,
@@ -309,6 +335,8 @@ def _build_organisation(password_hash: Callable[[], str]) -> list[Team]:
 def _build_household(index: int, seed: int, teams: list[Team], today: datetime.date) -> None:
     rng = random.Random(f"{seed}:{index}")
     team_index = rng.randrange(len(teams))
+    if index < 2 * len(teams):
+        team_index = index % len(teams)  # the first households: see `_age`
     team, demo_wijk = teams[team_index], WIJKEN[team_index]
     # The showcase's workers (a large city adds more to the team; the showcase stays the same).
     workers = list(
@@ -318,11 +346,14 @@ def _build_household(index: int, seed: int, teams: list[Team], today: datetime.d
             username__in=[staff[0] for staff in STAFF],
         ).order_by("id")
     )
-    worker = rng.choice(workers)
+    worker = rng.choices(
+        workers, weights=[LADDER_WORKER_WEIGHT if w.username == LADDER_WORKER else 1 for w in workers]
+    )[0]
     access = AccessContext(user=worker, endpoint=DEMO_ENDPOINT, purpose=DEMO_PURPOSE)
     surname = rng.choice(SURNAMES)
     members = _members(rng, index, surname, today)
-    registered_on = today - datetime.timedelta(days=rng.randrange(5, 330))
+    age = _age(rng, index, len(teams))
+    registered_on = today - datetime.timedelta(days=age)
     household = services.household_register(
         access=access,
         team_id=team.id,
@@ -335,28 +366,27 @@ def _build_household(index: int, seed: int, teams: list[Team], today: datetime.d
         members=members,
         registered_on=registered_on,
     )
-    age = (today - registered_on).days
-    contact_days = {rng.randrange(0, age + 1) for _ in range(rng.randrange(1, 9))}
-    if rng.random() < 0.8:  # most teams keep in touch: one recent contact
-        contact_days.add(max(0, age - rng.randrange(0, 21)))
-    person_ids = list(household.members.values_list("id", flat=True))
-    for offset in sorted(contact_days):
-        kind = rng.choices(ContactKind.values, weights=[30, 25, 15, 10, 10, 10])[0]
-        services.contact_log(
-            access=access,
-            household=household,
-            kind=kind,
-            date=registered_on + datetime.timedelta(days=offset),
-            duration_minutes=None if kind == ContactKind.NO_SHOW else rng.choice([15, 30, 45, 60, 90]),
-            member_ids=rng.sample(person_ids, k=min(len(person_ids), rng.randrange(1, 3))),
-            note=rng.choice(NOTES[kind]),
-        )
-    _complete_old_follow_ups(rng, access, household, today)
-    _advance_status(rng, access, household, registered_on, today)
+    practice = practice_of(team_index, worker.username, seed)
+    first_contact = registered_on + datetime.timedelta(days=rng.randint(*practice.first_contact_days))
+    if first_contact <= today:
+        Story(rng, access, household, practice, today).live(first_contact)
     household.refresh_from_db()
     if household.is_open:
+        _complete_old_follow_ups(rng, access, household, today)
         _plan_ahead(rng, access, household, today)
         partners.refer_some(access=access, household=household, seed=seed, index=index, today=today)
+
+
+def _age(rng: random.Random, index: int, team_count: int) -> int:
+    """Days since the registration: spread over the last 18 months, a few more of them recent (the current
+    intake). The showcase begins with one household a team well under way and then one a team just
+    registered, so that even the smallest demo shows every stage (its users and the browser tests find one)."""
+    age = rng.randrange(3, 61) if rng.random() < RECENT_SHARE else rng.randrange(3, HISTORY_DAYS)
+    if index < team_count:
+        return rng.randrange(240, 420)
+    if index < 2 * team_count:
+        return rng.randrange(1, 6)
+    return age
 
 
 def _plan_ahead(rng: random.Random, access: AccessContext, household: Household, today: datetime.date) -> None:
@@ -408,10 +438,8 @@ def _complete_old_follow_ups(
 #: Multi-problem households: most domains need some support at the start.
 BASELINE_WEIGHTS = {
     "integrale-nulmeting": [15, 20, 30, 35],
-    "leefgebiedenmatrix": [25, 20, 25, 20, 10],
     "participatieladder": [20, 30, 25, 15, 7, 3],
 }
-Baseline = dict[tuple[str, int | None], dict[str, int]]
 
 
 def _measure(
@@ -433,50 +461,6 @@ def _measure(
     diagnosis_services.measurement_complete(access=access, measurement=measurement)
 
 
-def _take_baseline(rng: random.Random, access: AccessContext, household: Household, day: datetime.date) -> Baseline:
-    """The 0-metingen of the intake: the household's nulmeting and, per adult, matrix and ladder."""
-    catalogue = instrument_catalogue()
-    taken: Baseline = {}
-
-    def draw(code: str) -> dict[str, int]:
-        definition = catalogue.versions[code].parsed
-        return {
-            domain: rng.choices(definition.values, weights=BASELINE_WEIGHTS[code])[0]
-            for domain in definition.domain_codes
-        }
-
-    taken[("integrale-nulmeting", None)] = draw("integrale-nulmeting")
-    _measure(access, household, "integrale-nulmeting", day, taken[("integrale-nulmeting", None)])
-    for person in household.members.all():
-        if not is_adult(person, day):
-            continue
-        if (day - person.date_of_birth).days > 67 * 365 or rng.random() < 0.1:
-            diagnosis_services.work_score_waiver_record(
-                access=access, person=person, reason="AOW-leeftijd of langdurig ziek: werk nu niet aan de orde"
-            )
-            continue
-        for code in ("leefgebiedenmatrix", "participatieladder"):
-            taken[(code, person.id)] = draw(code)
-            _measure(access, household, code, day, taken[(code, person.id)], person.id)
-    return taken
-
-
-def _take_follow_up(
-    rng: random.Random, access: AccessContext, household: Household, baseline: Baseline, day: datetime.date
-) -> None:
-    """The 1-metingen: most domains move one or two steps toward the good end, a few slip back."""
-    catalogue = instrument_catalogue()
-    for (code, person_id), before in baseline.items():
-        definition = catalogue.versions[code].parsed
-        low, high = min(definition.values), max(definition.values)
-        toward_good = 1 if definition.good == "high" else -1
-        after = {}
-        for domain, value in before.items():
-            step = rng.choices([-1, 0, 1, 2], weights=[10, 35, 40, 15])[0]
-            after[domain] = min(high, max(low, value + toward_good * step))
-        _measure(access, household, code, day, after, person_id)
-
-
 def _make_plan(rng: random.Random, access: AccessContext, household: Household, day: datetime.date) -> Plan:
     """The household's first plan, from its 0-meting: a working element accepted, goals on several
     domains with actions, and (mostly) the household's agreement."""
@@ -485,7 +469,8 @@ def _make_plan(rng: random.Random, access: AccessContext, household: Household, 
         access=access,
         household=household,
         plan_date=day,
-        evaluation_date=day + datetime.timedelta(days=rng.choice([60, 90, 120])),
+        # evaluated at the next measurement, about every six months
+        evaluation_date=day + datetime.timedelta(days=rng.choice([150, 180])),
         baseline_id=baseline.id if baseline else None,
     )
     deadline = plan.evaluation_date
@@ -564,35 +549,6 @@ def _make_plan(rng: random.Random, access: AccessContext, household: Household, 
     return plan
 
 
-def _evaluate_plan(rng: random.Random, access: AccessContext, plan: Plan, day: datetime.date) -> None:
-    measurement = Measurement.objects.filter(
-        household=plan.household, instrument_code="integrale-nulmeting", moment=1
-    ).first()
-    if measurement is None:
-        return
-    plan.refresh_from_db()
-    outcomes = {
-        goal.id: rng.choices(
-            [
-                (GoalOutcome.ACHIEVED, "Gelukt"),
-                (GoalOutcome.PARTLY, "Op de goede weg"),
-                (GoalOutcome.NOT_ACHIEVED, "Nog niet gelukt"),
-            ],
-            weights=[45, 35, 20],
-        )[0]
-        for goal in plan.goals.all()
-    }
-    plan_services.plan_evaluate(
-        access=access,
-        plan=plan,
-        expected_version=plan.lock_version,
-        measurement_id=measurement.id,
-        outcomes=outcomes,
-        next_evaluation_date=day + datetime.timedelta(days=90),
-        evaluated_on=day,
-    )
-
-
 CLIENT_WORDS = {
     "wonen": ["We willen niet uit huis gezet worden.", "Een huis waar de kinderen rustig kunnen slapen."],
     "financien": ["Ik wil weer rustig de brievenbus open kunnen doen.", "Geen schulden meer die groeien."],
@@ -630,72 +586,467 @@ def _members(rng: random.Random, index: int, surname: str, today: datetime.date)
     return members
 
 
-def _advance_status(
-    rng: random.Random, access: AccessContext, household: Household, registered_on: datetime.date, today: datetime.date
-) -> None:
-    """Walk the lifecycle as far as the household's age makes plausible."""
-    age = (today - registered_on).days
-    path: list[HouseholdStatus] = [HouseholdStatus.INTAKE, HouseholdStatus.PLAN, HouseholdStatus.IN_PROGRESS]
-    steps = min(len(path), rng.randrange(0, 4), age // 14)
-    day = registered_on
-    reasons = {
-        HouseholdStatus.INTAKE: "Eerste gesprek gepland",
-        HouseholdStatus.PLAN: "Integrale diagnose afgerond",
-        HouseholdStatus.IN_PROGRESS: "Plan met het gezin besproken en afgesproken",
-    }
-    baseline: Baseline = {}
-    plan: Plan | None = None
-    for status in path[:steps]:
-        day = min(today, day + datetime.timedelta(days=rng.randrange(3, 14)))
-        if status == HouseholdStatus.PLAN:
-            baseline = _take_baseline(rng, access, household, day)
+# --- 18 months of history (issue 11) ------------------------------------------------------------------------
+
+#: The case files span this many days back from today: registrations, contacts, 0-, 1- and 2-metingen, plans
+#: evaluated, households closed, handed over and handed back, benefits that ended (trends over 18 months).
+HISTORY_DAYS = 548
+#: Share of households registered in the last two months (the current intake, besides the spread).
+RECENT_SHARE = 0.1
+#: Share of households whose intake stalls (the household does not take part yet).
+STALLED_SHARE = 0.08
+#: Share of households that agree to their first plan (the others think it over).
+AGREED_SHARE = 0.9
+#: Days between two measurements of a household in support (about every six months).
+FOLLOW_UP_DAYS = (160, 200)
+#: Days from the agreed plan to the end of first-line support.
+SUPPORT_DAYS = (90, 420)
+#: Days between two contacts while a household is in support.
+CONTACT_GAP_DAYS = (10, 40)
+
+#: The instruments of the intake and of every later measurement.
+SELF_RELIANCE = "zelfredzaamheidsmatrix"
+LADDER = "participatieladder"
+HOUSEHOLD_INSTRUMENT = "integrale-nulmeting"
+
+
+@dataclass(frozen=True)
+class Practice:
+    """How a team or worker works, in the figures the benchmark compares (issue 11)."""
+
+    #: Days from registration to the first conversation (a range, uniform).
+    first_contact_days: tuple[int, int]
+    #: Of the households whose first-line support ends, the share handed over to the second line.
+    handover_share: float
+    #: The chance an adult climbs the participation ladder between two measurements.
+    ladder_up_share: float
+
+
+ORDINARY = Practice(first_contact_days=(1, 9), handover_share=0.08, ladder_up_share=0.2)
+#: Wijkteam Bloemhof has a waiting list: households wait weeks for the first conversation, and the team hands
+#: far more households over to the second line than the others. The benchmark's team outlier.
+SLOW_TEAM = 1
+SLOW = Practice(first_contact_days=(14, 45), handover_share=0.5, ladder_up_share=0.2)
+#: Mohamed El Amrani (Wijkteam Oude Haven, expertise work) gets adults moving: the adults of his households
+#: climb the participation ladder far more often. The benchmark's worker outlier. As the team's specialist in
+#: work, the team gives him more of its households.
+LADDER_WORKER = "mohamed"
+LADDER_UP_OF_LADDER_WORKER = 0.8
+LADDER_WORKER_WEIGHT = 2
+
+
+def practice_of(team_index: int, username: str, seed: int) -> Practice:
+    """The practice of a worker of team `team_index`: the team's, with a little noise of the worker's own
+    (deterministic for the seed); the two outliers above, and the rest ordinary."""
+    base = SLOW if team_index == SLOW_TEAM else ORDINARY
+    noise = random.Random(f"{seed}:practice:{username}")
+    low, high = base.first_contact_days
+    shift = noise.randrange(0, 3)
+    ladder = LADDER_UP_OF_LADDER_WORKER if username == LADDER_WORKER else base.ladder_up_share
+    return Practice(
+        first_contact_days=(low + shift, high + shift),
+        handover_share=max(0.0, base.handover_share + noise.uniform(-0.03, 0.03)),
+        ladder_up_share=max(0.0, ladder + noise.uniform(-0.05, 0.05)),
+    )
+
+
+#: Benefits at intake (weights) and the work that goes with a rung of the participation ladder.
+BENEFIT_WEIGHTS = {
+    Benefit.PARTICIPATIEWET: 45,
+    Benefit.WW: 8,
+    Benefit.WAJONG: 6,
+    Benefit.WIA: 8,
+    Benefit.NONE: 28,
+    Benefit.OTHER: 5,
+}
+WORK_ON_RUNG = {
+    1: WorkSituation.NONE,
+    2: WorkSituation.NONE,
+    3: WorkSituation.NONE,
+    4: WorkSituation.VOLUNTEER,
+    5: WorkSituation.SUPPORTED_PAID,
+    6: WorkSituation.PAID,
+}
+#: The chance, between two measurements, that a benefit ends for another reason than work.
+BENEFIT_END_MOVED = 0.06
+BENEFIT_END_OTHER = 0.02
+
+#: Zelfredzaamheid-Matrix at intake, by the weight of the household's problems (the pyramid of
+#: `outcomes.yaml`): how many domains score 1 (acute) and 2 (not self-reliant); the rest 3 to 5.
+SEVERITY_WEIGHTS = {"general": 15, "single": 30, "multiple": 40, "crisis": 15}
+SEVERE_DOMAINS = {"general": (0, 0), "single": (0, 1), "multiple": (0, 3), "crisis": (1, 3)}
+
+RESULTS = [
+    (GoalOutcome.ACHIEVED, "Gelukt"),
+    (GoalOutcome.PARTLY, "Op de goede weg"),
+    (GoalOutcome.NOT_ACHIEVED, "Nog niet gelukt"),
+]
+
+
+@dataclass
+class Adult:
+    """An adult's scores and income as the story goes on."""
+
+    person: Person
+    waived: bool
+    self_reliance: dict[str, int]
+    rung: int | None
+    benefit: str
+    benefit_since: datetime.date | None
+    work: str
+    benefit_ended: bool = False
+
+
+class Story:
+    """One household's last months, in the order they happened, through the services: the first conversation
+    after a wait that depends on the team, contacts with minutes, the 0-meting with the income and work
+    situation of every adult, the plan agreed, a measurement and plan evaluation about every six months
+    (ladders climbed more often in some workers' households, benefits ending through work or a move), and
+    the end of first-line support: closed, or handed over to the second line (some handed back, some closed
+    there)."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        access: AccessContext,
+        household: Household,
+        practice: Practice,
+        today: datetime.date,
+    ) -> None:
+        self.rng = rng
+        self.access = access
+        self.household = household
+        self.practice = practice
+        self.today = today
+        self.catalogue = instrument_catalogue()
+        self.adults: dict[int, Adult] = {}
+        self.household_scores: dict[str, int] = {}
+        self.severity = rng.choices(list(SEVERITY_WEIGHTS), weights=list(SEVERITY_WEIGHTS.values()))[0]
+        self.last_measured: datetime.date | None = None
+
+    def days(self, low: int, high: int) -> datetime.timedelta:
+        return datetime.timedelta(days=self.rng.randint(low, high))
+
+    def live(self, first_contact: datetime.date) -> None:
+        rng, today = self.rng, self.today
+        end = first_contact + self.days(30, 60) + self.days(*SUPPORT_DAYS)
+        support_ends = end <= today
+        self.contacts(first_contact, min(end, today), first=True)
+        self.status(HouseholdStatus.INTAKE, "Eerste gesprek gevoerd", first_contact)
+        baseline_day = first_contact + self.days(7, 21)
+        if rng.random() < STALLED_SHARE or baseline_day > today:
+            return
+        self.baseline(baseline_day)
+        self.status(HouseholdStatus.PLAN, "Integrale diagnose afgerond", baseline_day)
+        plan = _make_plan(rng, self.access, self.household, baseline_day)
+        agreed_day = baseline_day + self.days(0, 14)
+        if agreed_day > today or rng.random() >= AGREED_SHARE:
+            return  # the household thinks it over (and stays in the plan phase)
+        self.agree(plan, agreed_day)
+        self.status(HouseholdStatus.IN_PROGRESS, "Plan met het gezin besproken en afgesproken", agreed_day)
+        day = baseline_day + self.days(*FOLLOW_UP_DAYS)
+        until = end if support_ends else today
+        while day <= until:
+            self.follow_up(day)
+            day += self.days(*FOLLOW_UP_DAYS)
+        if not support_ends:
+            return
+        assert self.last_measured is not None
+        if (end - self.last_measured).days > 60:
+            self.follow_up(end - self.days(0, 7))  # the end-meting before closing
+        if rng.random() < self.practice.handover_share and self.hand_over(end):
+            return
+        self.close(end, "Doelen behaald; gezin redt zich weer zelf")
+
+    # -- the steps --------------------------------------------------------------------------------------------
+
+    def status(self, to_status: str, reason: str, day: datetime.date, access: AccessContext | None = None) -> None:
+        self.new_adults(day)
         casefile_services.household_status_change(
-            access=access, household=household, to_status=status, reason=reasons[status], date=day
+            access=access or self.access, household=self.household, to_status=to_status, reason=reason, date=day
         )
-        if status == HouseholdStatus.PLAN:
-            plan = _make_plan(rng, access, household, day)
-    if baseline and steps == len(path) and (today - day).days > 30:
-        follow_up_day = min(today, day + datetime.timedelta(days=rng.randrange(30, 60)))
-        _take_follow_up(rng, access, household, baseline, follow_up_day)
-        if plan is not None:
-            _evaluate_plan(rng, access, plan, follow_up_day)
-        day = follow_up_day
-    if age > 120 and rng.random() < 0.25:
-        day = min(today, day + datetime.timedelta(days=rng.randrange(30, 90)))
-        if rng.random() < 0.8:
-            casefile_services.household_status_change(
-                access=access,
-                household=household,
-                to_status=HouseholdStatus.CLOSED,
-                reason="Doelen behaald; gezin redt zich weer zelf",
+        self.household.refresh_from_db()
+
+    def contacts(self, start: datetime.date, until: datetime.date, *, first: bool = False) -> None:
+        """Contacts from `start` to `until`: every few weeks, most with minutes, now and then a no-show."""
+        rng = self.rng
+        person_ids = list(self.household.members.values_list("id", flat=True))
+        day = start
+        while day <= until:
+            kind: str
+            if first:
+                kind = rng.choice([ContactKind.HOME_VISIT, ContactKind.OFFICE])
+                first = False
+            else:
+                kind = rng.choices(ContactKind.values, weights=[30, 25, 15, 10, 10, 10])[0]
+            services.contact_log(
+                access=self.access,
+                household=self.household,
+                kind=kind,
                 date=day,
-                task_outcomes=_decide_open_tasks(household),
+                duration_minutes=None if kind == ContactKind.NO_SHOW else rng.choice([15, 30, 45, 60, 90]),
+                member_ids=rng.sample(person_ids, k=min(len(person_ids), rng.randrange(1, 3))),
+                note=rng.choice(NOTES[kind]),
             )
+            day += self.days(*CONTACT_GAP_DAYS)
+
+    def measure(self, code: str, day: datetime.date, values: dict[str, int], person_id: int | None = None) -> None:
+        _measure(self.access, self.household, code, day, values, person_id)
+
+    def baseline(self, day: datetime.date) -> None:
+        """The intake's 0-metingen: the household's nulmeting and, per adult, the Zelfredzaamheid-Matrix, the
+        participation ladder (or the reason it is not scored) and the income and work situation."""
+        definition = self.catalogue.versions[HOUSEHOLD_INSTRUMENT].parsed
+        weights = BASELINE_WEIGHTS[HOUSEHOLD_INSTRUMENT]
+        self.household_scores = {
+            domain: self.rng.choices(definition.values, weights=weights)[0] for domain in definition.domain_codes
+        }
+        self.measure(HOUSEHOLD_INSTRUMENT, day, self.household_scores)
+        self.new_adults(day, first=True)
+        self.last_measured = day
+
+    def new_adults(self, day: datetime.date, *, first: bool = False) -> None:
+        """The adults of the household not yet known (at the intake all of them; later a child who turned 18):
+        their 0-metingen and income and work situation."""
+        if not self.household_scores:
+            return  # before the intake's measurements
+        rng = self.rng
+        for person in self.household.members.order_by("id"):
+            if person.id in self.adults or not is_adult(person, day):
+                continue
+            old = (day - person.date_of_birth).days > 67 * 365
+            waived = old or rng.random() < 0.1
+            if waived:
+                diagnosis_services.work_score_waiver_record(
+                    access=self.access,
+                    person=person,
+                    reason="AOW-leeftijd of langdurig ziek: werk nu niet aan de orde",
+                )
+            severity = self.severity if first and not self.adults else rng.choice(["general", "single", "multiple"])
+            scores = self.self_reliance_at_intake(severity)
+            self.measure(SELF_RELIANCE, day, scores, person.id)
+            rung = None
+            if not waived:
+                rung = rng.choices(range(1, 7), weights=BASELINE_WEIGHTS[LADDER])[0]
+                self.measure(LADDER, day, {"participatie": rung}, person.id)
+            if old:
+                benefit = Benefit.OTHER  # AOW
+            elif rung is not None and rung >= 5:
+                benefit = rng.choice([Benefit.NONE, Benefit.NONE, Benefit.PARTICIPATIEWET])
+            else:
+                benefit = rng.choices(list(BENEFIT_WEIGHTS), weights=list(BENEFIT_WEIGHTS.values()))[0]
+            since = None
+            if benefit != Benefit.NONE:
+                since = min(day, self.household.registered_on) - self.days(30, 2500)
+            adult = Adult(
+                person=person,
+                waived=waived,
+                self_reliance=scores,
+                rung=rung,
+                benefit=benefit,
+                benefit_since=since,
+                work=WORK_ON_RUNG[rung] if rung else WorkSituation.NONE,
+            )
+            self.adults[person.id] = adult
+            self.record_income(adult, day)
+
+    def self_reliance_at_intake(self, severity: str) -> dict[str, int]:
+        domains = list(self.catalogue.versions[SELF_RELIANCE].parsed.domain_codes)
+        acute, not_self_reliant = SEVERE_DOMAINS[severity]
+        if severity == "multiple":
+            not_self_reliant = self.rng.randint(2, 4)
+        elif severity == "crisis":
+            not_self_reliant = self.rng.randint(1, 4)
+        chosen = self.rng.sample(domains, acute + not_self_reliant)
+        scores = {domain: self.rng.choices([3, 4, 5], weights=[40, 40, 20])[0] for domain in domains}
+        for position, domain in enumerate(chosen):
+            scores[domain] = 1 if position < acute else 2
+        return scores
+
+    def record_income(
+        self, adult: Adult, day: datetime.date, *, ended_on: datetime.date | None = None, reason: str = ""
+    ) -> None:
+        services.income_work_record(
+            access=self.access,
+            person=adult.person,
+            benefit=adult.benefit,
+            benefit_since=adult.benefit_since,
+            benefit_ended_on=ended_on,
+            benefit_end_reason=reason,
+            work=adult.work,
+            recorded_on=day,
+        )
+
+    def follow_up(self, day: datetime.date) -> None:
+        """The next measurement (1-, 2-meting…): the nulmeting, and per adult the matrix and the ladder; the plan
+        evaluated with it; a benefit that ended since, recorded."""
+        rng = self.rng
+        self.new_adults(day)
+        # the integrale nulmeting: low is good (1 = the household itself)
+        self.household_scores = {
+            domain: min(4, max(1, value - rng.choices([-1, 0, 1, 2], weights=[10, 40, 38, 12])[0]))
+            for domain, value in self.household_scores.items()
+        }
+        self.measure(HOUSEHOLD_INSTRUMENT, day, self.household_scores)
+        for adult in list(self.adults.values()):
+            adult.self_reliance = {
+                domain: min(5, max(1, value + rng.choices([-1, 0, 1, 2], weights=[10, 45, 35, 10])[0]))
+                for domain, value in adult.self_reliance.items()
+            }
+            self.measure(SELF_RELIANCE, day, adult.self_reliance, adult.person.id)
+            if adult.rung is None:
+                continue
+            before = adult.rung
+            draw = rng.random()
+            if draw < self.practice.ladder_up_share:
+                adult.rung = min(6, adult.rung + (2 if rng.random() < 0.3 else 1))
+            elif draw < self.practice.ladder_up_share + 0.08:
+                adult.rung = max(1, adult.rung - 1)
+            self.measure(LADDER, day, {"participatie": adult.rung}, adult.person.id)
+            self.income_after(adult, before, day)
+        self.evaluate(day)
+        self.last_measured = day
+
+    def income_after(self, adult: Adult, rung_before: int, day: datetime.date) -> None:
+        """A benefit ends through work when the adult reached paid work, or now and then through a move; the
+        work situation follows the ladder."""
+        rng = self.rng
+        assert adult.rung is not None
+        work = WORK_ON_RUNG[adult.rung]
+        if work == WorkSituation.VOLUNTEER and rng.random() < 0.3:
+            work = WorkSituation.WORK_EXPERIENCE
+        changed = work != adult.work
+        adult.work = work
+        ongoing = adult.benefit != Benefit.NONE and not adult.benefit_ended
+        if not ongoing:
+            if changed:
+                self.record_income(adult, day)
+            return
+        assert adult.benefit_since is not None
+        ended_on = max(adult.benefit_since, day - self.days(0, 30))
+        reason = ""
+        if adult.rung >= 5 > rung_before:
+            reason = BenefitEndReason.WORK if adult.rung == 6 else BenefitEndReason.PARTIAL_WORK
         else:
-            regisseur = User.objects.filter(role=Role.SECOND_LINE_REGISSEUR).order_by("id").first()
-            # A warm handover (issue 9), within the case director's caseload norm; dated today, because the
-            # handover conversation follows the sending.
-            if (
-                regisseur is not None
-                and handover_services.regisseur_caseload(regisseur) < Municipality.current().regisseur_caseload_norm
-            ):
-                handover = handover_services.handover_start(
-                    access=access,
+            draw = rng.random()
+            if draw < BENEFIT_END_MOVED:
+                reason = BenefitEndReason.MOVED
+            elif draw < BENEFIT_END_MOVED + BENEFIT_END_OTHER:
+                reason = BenefitEndReason.OTHER
+        if reason:
+            adult.benefit_ended = True
+            self.record_income(adult, day, ended_on=ended_on, reason=reason)
+        elif changed:
+            self.record_income(adult, day)
+
+    def agree(self, plan: Plan, day: datetime.date) -> None:
+        """The household agrees to its plan (a new version: at its evaluation) on `day`."""
+        household = self.household
+        plan.refresh_from_db(fields=["lock_version"])
+        adults = [p.id for p in household.members.order_by("id") if is_adult(p, day)]
+        plan_services.plan_agreement_record(
+            access=self.access,
+            plan=plan,
+            expected_version=plan.lock_version,
+            discussed_on=day,
+            agreed=True,
+            present_member_ids=adults[:2] or [household.members.order_by("id")[0].id],
+            client_comment=self.rng.choice(["Fijn dat we alles op een rij hebben.", "Eerst de huur, dan de rest.", ""]),
+        )
+
+    def evaluate(self, day: datetime.date) -> None:
+        """Evaluate the active plan with the household's measurement of `day`: an outcome per goal, and the
+        next version (the goals not achieved carry on)."""
+        plan = Plan.objects.filter(household=self.household, status=PlanStatus.ACTIVE).first()
+        measurement = (
+            Measurement.objects.filter(household=self.household, instrument_code=HOUSEHOLD_INSTRUMENT, date=day)
+            .order_by("-moment")
+            .first()
+        )
+        if plan is None or measurement is None or not plan.goals.exists() or plan.agreed_on is None:
+            return
+        outcomes = {goal.id: self.rng.choices(RESULTS, weights=[45, 35, 20])[0] for goal in plan.goals.all()}
+        plan_services.plan_evaluate(
+            access=self.access,
+            plan=plan,
+            expected_version=plan.lock_version,
+            measurement_id=measurement.id,
+            outcomes=outcomes,
+            next_evaluation_date=day + datetime.timedelta(days=180),
+            evaluated_on=day,
+        )
+        following = Plan.objects.filter(household=self.household, status=PlanStatus.ACTIVE).first()
+        if following is not None:
+            self.agree(following, day)  # the next version, discussed at the evaluation
+
+    def close(self, day: datetime.date, reason: str, access: AccessContext | None = None) -> None:
+        if access is None:
+            self.new_adults(day)
+        casefile_services.household_status_change(
+            access=access or self.access,
+            household=self.household,
+            to_status=HouseholdStatus.CLOSED,
+            reason=reason,
+            date=day,
+            task_outcomes=_decide_open_tasks(self.household),
+        )
+        self.household.refresh_from_db()
+
+    def hand_over(self, day: datetime.date) -> bool:
+        """A warm handover to the second-line case director with the most room (within the caseload norm),
+        completed on `day`; later perhaps handed back to the team, or closed by the second line. False when
+        no case director has room."""
+        loads = [load for load in handover_services.regisseur_loads() if load.has_room]
+        if not loads:
+            return False
+        regisseur = loads[0].regisseur
+        rng, household = self.rng, self.household
+        handover = handover_services.handover_start(
+            access=self.access,
+            household=household,
+            regisseur_id=regisseur.id,
+            question_text="Langdurige specialistische ondersteuning nodig",
+        )
+        handover = handover_services.handover_send(
+            access=self.access, handover=handover, expected_version=handover.lock_version
+        )
+        # The services date the sending now; the story happened months ago: the handover was sent a few days
+        # before the handover conversation. Only the moment of sending is moved back (no figure or outcome
+        # depends on it); the conversation and the completion go through the services with their own dates.
+        sent_on = day - self.days(3, 10)
+        Handover.objects.filter(id=handover.id).update(
+            sent_at=timezone.make_aware(datetime.datetime.combine(sent_on, datetime.time(10, 0)))
+        )
+        handover.refresh_from_db()
+        handover = handover_services.handover_conversation_record(
+            access=self.access,
+            handover=handover,
+            expected_version=handover.lock_version,
+            date=day - self.days(0, 2),
+            attendees="Contactpersoon, regisseur en de ouders",
+            family_present=True,
+        )
+        handover_services.handover_complete(
+            access=self.access, handover=handover, expected_version=handover.lock_version, date=day
+        )
+        household.refresh_from_db()
+        second_line = AccessContext(user=regisseur, endpoint=DEMO_ENDPOINT, purpose=DEMO_PURPOSE)
+        draw = rng.random()
+        if draw < 0.35:
+            back = day + self.days(60, 240)
+            if back <= self.today:
+                handover_services.handover_back(
+                    access=second_line,
                     household=household,
-                    regisseur_id=regisseur.id,
-                    question_text="Langdurige specialistische ondersteuning nodig",
+                    reason="Specialistische hulp afgerond; het team pakt de draad weer op",
+                    contact_person_id=self.access.user.id,
+                    date=back,
                 )
-                handover = handover_services.handover_send(
-                    access=access, handover=handover, expected_version=handover.lock_version
-                )
-                handover = handover_services.handover_conversation_record(
-                    access=access,
-                    handover=handover,
-                    expected_version=handover.lock_version,
-                    date=today,
-                    attendees="Contactpersoon, regisseur en de ouders",
-                    family_present=True,
-                )
-                handover_services.handover_complete(
-                    access=access, handover=handover, expected_version=handover.lock_version, date=today
-                )
+                household.refresh_from_db()
+                self.new_adults(back)
+                self.contacts(back + self.days(1, 10), self.today)
+        elif draw < 0.8:
+            closed = day + self.days(90, 300)
+            if closed <= self.today:
+                self.close(closed, "Tweede lijn afgerond; geen ondersteuning meer nodig", access=second_line)
+        return True

@@ -5,18 +5,22 @@ way takes hours. The showcase part that the demo users click through (the first 
 referrals in every state, handovers) is still built through the services (`builder.py`). Every household after
 it is a *copy* of one of those showcase households, so it is by construction the same kind of data as the
 services produce: its members, contacts, tasks, measurements with scores, plans with goals, actions and
-suggestions, status history, consents and referrals are the rows of a services-built household of the same
-status, with
+suggestions, status history, income and work situations, consents and referrals are the rows of a
+services-built household of the same status, with
 
 - new ids, assigned here in Python per table (so children are inserted in the same batch as their parent),
 - a new family (name, address in the team's district, first names, test BSNs that are unique city-wide),
 - a new team and workers of that team in place of the original team's workers,
-- a few extra contacts in the past (a large city's case files are longer: ~10 contacts per household),
+- a few extra contacts in the past, after the first contact (a large city's case files are longer: ~10
+  contacts per household),
+- a template of the same practice (`Outliers`): a copy in the slow team is one of that team's households, a
+  copy of the ladder worker one of his, so the city keeps the differences the benchmark shows (issue 11),
 
 inserted with one multi-row INSERT per table and chunk, one transaction per batch of `BATCH` households, after
 which the stored caseload figures and search text of the batch are computed by the same functions the
 services call (`households.figures`). Households that went to the second line are not copied: a handover
-belongs to one case director with a caseload norm, and the showcase has those.
+belongs to one case director with a caseload norm, and the showcase has those. The outcomes (issue 11) are
+not counted per batch: `build_demo` counts them once for the whole city at the end (`outcomes_rebuild`).
 
 The bulk part writes no access-log rows: nobody opened these case files, and the log records who saw a file,
 not how the demo was made (the showcase part logs as the services do, under the purpose "demo-gegevens").
@@ -33,7 +37,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from wijkkracht.accounts.models import Expertise, Role, User
@@ -48,6 +52,7 @@ from wijkkracht.households.models import (
     DetailChange,
     Household,
     HouseholdStatus,
+    IncomeWorkRecord,
     Person,
     PersonRole,
     SharedCustodyLink,
@@ -234,6 +239,7 @@ def _tables() -> list[Table]:
         Table(ContactPersonChange, "household"),
         Table(Contact, "household"),
         Table(Contact.members.through, "contact__household"),
+        Table(IncomeWorkRecord, "household"),
         Table(Task, "household"),
         Table(Measurement, "household"),
         Table(Measurement.participants.through, "measurement__household"),
@@ -268,11 +274,35 @@ class Template:
     surname: str
     #: (first name, last name) of each member, in position order: texts that name them are rewritten.
     people: list[tuple[str, str]]
+    #: The day of the first contact that took place (None: not reached yet).
+    first_contact: datetime.date | None = None
+    #: The practice it shows (`Outliers`): "slow_team", "ladder_worker" or "ordinary".
+    profile: str = "ordinary"
 
 
-def load_templates(showcase_teams: list[Team], tables: list[Table], showcase: int) -> list[Template]:
+@dataclass(frozen=True)
+class Outliers:
+    """The showcase's team and worker that differ (issue 11: the benchmark shows a real outlier). A copy in the
+    slow team is copied from that team's showcase households, a copy whose contact person is the ladder worker
+    from that worker's, every other copy from the ordinary ones: the city keeps the differences."""
+
+    slow_team_id: int | None = None
+    ladder_worker_id: int | None = None
+
+    def profile(self, team_id: int, contact_person_id: int | None) -> str:
+        if team_id == self.slow_team_id:
+            return "slow_team"
+        if contact_person_id is not None and contact_person_id == self.ladder_worker_id:
+            return "ladder_worker"
+        return "ordinary"
+
+
+def load_templates(
+    showcase_teams: list[Team], tables: list[Table], showcase: int, outliers: Outliers | None = None
+) -> list[Template]:
     """The showcase households (the first `showcase` of the showcase teams) that may be copied: not those
     handed over to the second line. Oldest first."""
+    outliers = outliers or Outliers()
     first = list(
         Household.objects.filter(team__in=showcase_teams).order_by("id").values_list("id", flat=True)[:showcase]
     )
@@ -283,6 +313,14 @@ def load_templates(showcase_teams: list[Team], tables: list[Table], showcase: in
         .exclude(id__in=Handover.objects.values("household_id"))
     }
     ids = sorted(households)
+    first_contacts = dict(
+        Contact.objects.filter(household_id__in=ids)
+        .exclude(kind=ContactKind.NO_SHOW)
+        .order_by()
+        .values("household_id")
+        .annotate(first=Min("date"))
+        .values_list("household_id", "first")
+    )
     workers = set(User.objects.filter(memberships__team__in=showcase_teams).values_list("id", flat=True).distinct())
     raw: dict[int, dict[type[models.Model], list[list[Any]]]] = {i: {} for i in ids}
     by_model = {t.model: t for t in tables}
@@ -334,6 +372,8 @@ def load_templates(showcase_teams: list[Team], tables: list[Table], showcase: in
                 registered_on=household.registered_on,
                 surname=household.name,
                 people=[(row[person_first], row[person_last]) for row in rows.get(Person, ())],
+                first_contact=first_contacts.get(household_id),
+                profile=outliers.profile(household.team_id, household.contact_person_id),
             )
         )
     return templates
@@ -394,9 +434,21 @@ def _compile(table: Table, index_of: dict[type[models.Model], int]) -> CopyRows:
 class Copier:
     """Copies templates into new households, assigning ids in Python and writing one batch at a time."""
 
-    def __init__(self, *, tables: list[Table], templates: list[Template], names: Names, bsn_start: int) -> None:
+    def __init__(
+        self,
+        *,
+        tables: list[Table],
+        templates: list[Template],
+        names: Names,
+        bsn_start: int,
+        outliers: Outliers | None = None,
+    ) -> None:
         self.tables = tables
         self.templates = templates
+        self.outliers = outliers or Outliers()
+        self.pools: dict[str, list[Template]] = {}
+        for template in templates:
+            self.pools.setdefault(template.profile, []).append(template)
         self.names = names
         self.bsns = _bsn_numbers(bsn_start)
         self.index_of = {t.model: n for n, t in enumerate(tables)}
@@ -430,12 +482,13 @@ class Copier:
     ) -> int:
         """Copy one template into household number `index` of the city; rows are appended to `out`."""
         rng = random.Random(f"{seed}:{index}:bulk")
-        template = self.templates[rng.randrange(len(self.templates))]
+        contact_person = workers[index % len(workers)]
+        pool = self.pools.get(self.outliers.profile(team.id, contact_person)) or self.templates
+        template = pool[rng.randrange(len(pool))]
         bases = list(self.next_id)
         for model, count in template.counts.items():
             self.next_id[self.index_of[model]] += count
         users = {old: rng.choice(workers) for old in template.users}
-        contact_person = workers[index % len(workers)]
         if template.contact_person_id is not None:
             users[template.contact_person_id] = contact_person
         surname = rng.choice(self.names.surnames)
@@ -507,9 +560,13 @@ class Copier:
         return tuple(task)
 
     def _extra_contacts(self, rng: random.Random, template: Template, bases: list[int], worker: int, out: dict) -> None:
-        """A few more contacts between registration and today (or the closing day): the kinds that took
-        place, with a duration and one member, as `contact_log` writes them."""
-        span = (template.last_day - template.registered_on).days
+        """A few more contacts between the first contact and today (or the closing day): the kinds that took
+        place, with a duration and one member, as `contact_log` writes them. None before the first contact:
+        the wait for it is the team's (issue 11)."""
+        if template.first_contact is None:
+            return
+        start = template.first_contact
+        span = (template.last_day - start).days
         count = rng.randrange(EXTRA_CONTACTS) if span > 0 else 0
         if not count:
             return
@@ -528,7 +585,7 @@ class Copier:
                 "id": contact_id,
                 "household_id": household_id,
                 "kind": kind,
-                "date": self.adapt_date(template.registered_on + datetime.timedelta(days=rng.randrange(span + 1))),
+                "date": self.adapt_date(start + datetime.timedelta(days=rng.randrange(span + 1))),
                 "duration_minutes": rng.choice([15, 30, 45, 60, 90]),
                 "worker_id": worker,
                 "note": rng.choice(self.names.notes[kind]),
@@ -597,17 +654,18 @@ def build_bulk(
     names: Names,
     showcase: int,
     progress: Callable[[int, int], None] | None = None,
+    outliers: Outliers | None = None,
 ) -> BulkStats:
     """Households `start`..`households`-1 of the city as copies of the showcase, BATCH per transaction."""
     if start >= households:
         return BulkStats(0, 0, 0)
     tables = _tables()
-    templates = load_templates(showcase_teams, tables, showcase)
+    templates = load_templates(showcase_teams, tables, showcase, outliers)
     if not templates:
         return BulkStats(0, 0, 0)
     highest = Person.objects.filter(bsn__startswith="999").aggregate(m=Max("bsn"))["m"]
     bsn_start = max(int(highest[3:8]) + 1 if highest else 0, showcase * 12)
-    copier = Copier(tables=tables, templates=templates, names=names, bsn_start=bsn_start)
+    copier = Copier(tables=tables, templates=templates, names=names, bsn_start=bsn_start, outliers=outliers)
     team_wijk = {}
     for team in teams:
         wijk = team.wijken.order_by("id").first()

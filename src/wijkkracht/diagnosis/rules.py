@@ -5,20 +5,16 @@ import datetime
 from django.utils.translation import gettext as _
 
 from wijkkracht.diagnosis.models import MeasurementStatus, Score, WorkScoreWaiver
-from wijkkracht.households.models import Household, Person
+from wijkkracht.households.models import ADULT_AGE, Household, IncomeWorkRecord, is_adult
 from wijkkracht.instruments.models import InstrumentVersion
 
-ADULT_AGE = 18
-
-
-def is_adult(person: Person, on: datetime.date) -> bool:
-    born = person.date_of_birth
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return age >= ADULT_AGE
+__all__ = ["ADULT_AGE", "intake_gaps", "is_adult"]
 
 
 def intake_gaps(household: Household, on: datetime.date) -> list[str]:
-    """For every adult without a reason recorded: what is still missing before the intake is complete."""
+    """For every adult: what is still missing before the intake is complete. The work domain and the
+    participation ladder are scored unless a reason is recorded (`WorkScoreWaiver`); the income and work
+    situation (`households.IncomeWorkRecord`) is recorded for every adult."""
     complete_scores = Score.objects.filter(
         measurement__household=household, measurement__status=MeasurementStatus.COMPLETE
     ).values_list("measurement__person_id", "measurement__instrument_id", "domain_code")
@@ -37,9 +33,17 @@ def intake_gaps(household: Household, on: datetime.date) -> list[str]:
         elif "work" in definition.domain(code).tags and definition.subject == "person":
             work_scored.add(person_id)
     waived = set(WorkScoreWaiver.objects.filter(person__household=household).values_list("person_id", flat=True))
+    # Income and work are facts, not scores: a reason not to score work does not replace them (issue 11).
+    income_recorded = set(
+        IncomeWorkRecord.objects.filter(person__household=household).values_list("person_id", flat=True)
+    )
     gaps = []
     for person in household.members.all():
-        if not is_adult(person, on) or person.id in waived:
+        if not is_adult(person, on):
+            continue
+        if person.id not in income_recorded:
+            gaps.append(_("%(name)s: the income and work situation is not recorded") % {"name": person.full_name})
+        if person.id in waived:
             continue
         missing = []
         if person.id not in work_scored:

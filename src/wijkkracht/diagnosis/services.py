@@ -21,6 +21,7 @@ from wijkkracht.diagnosis.models import (
     Score,
     WorkScoreWaiver,
 )
+from wijkkracht.households.figures import household_figures_refresh
 from wijkkracht.households.models import Household, Person
 from wijkkracht.households.services import refuse_if_closed, require_open_household
 from wijkkracht.instruments.registry import instrument_catalogue
@@ -232,6 +233,8 @@ def measurement_complete(
             raise ValidationError({"status": _("This measurement is already complete.")})
         _move_version(measurement, expected_version=expected_version)
         measurement.status, measurement.completed_at = MeasurementStatus.COMPLETE, completed_at
+        # A complete measurement counts in the outcomes (self-reliance, the ladder, the pyramid level).
+        household_figures_refresh(household_ids=[measurement.household_id])
         access_log_record(
             access=access,
             household_id=measurement.household_id,

@@ -23,15 +23,19 @@ from wijkkracht.households.models import (
     HOUSE_NUMBER_MAX,
     MEMBERS_MAX,
     NOTE_MAX_LENGTH,
+    Benefit,
+    BenefitEndReason,
     Contact,
     ContactKind,
     Household,
     HouseholdStatus,
+    IncomeWorkRecord,
     IntakeChannel,
     Person,
     PersonRole,
     Task,
     TaskStatus,
+    WorkSituation,
 )
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.privacy.models import AccessAction
@@ -530,3 +534,113 @@ class TaskViewSet(CaseFileViewSet, mixins.ListModelMixin):
         task = selectors.task_get_for_update(access=access, task_id=int(pk))
         services.task_complete(access=access, task=task)
         return Response(TaskSerializer(task).data)
+
+
+# --- income and work situation (issue 11) -------------------------------------------------------------
+
+
+class IncomeWorkRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IncomeWorkRecord
+        fields = [
+            "id",
+            "household",
+            "person",
+            "benefit",
+            "benefit_since",
+            "benefit_ended_on",
+            "benefit_end_reason",
+            "work",
+            "recorded_on",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+class IncomeWorkInputSerializer(serializers.Serializer):
+    person = IdField(help_text="An adult member of a household of your team.")
+    benefit = serializers.ChoiceField(choices=Benefit.choices, help_text="The benefit the person lives on, or none.")
+    benefit_since = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Since when (not with benefit none)."
+    )
+    benefit_ended_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the benefit ended (not with benefit none); requires benefit_end_reason.",
+    )
+    benefit_end_reason = serializers.ChoiceField(
+        choices=BenefitEndReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the benefit ended; given exactly when benefit_ended_on is.",
+    )
+    work = serializers.ChoiceField(choices=WorkSituation.choices, help_text="The current work situation.")
+    recorded_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The day the situation applies to: not in the future, not before the household's registration. "
+        "Default today.",
+    )
+
+
+class IncomeWorkQuerySerializer(HouseholdQuerySerializer):
+    person = IdField(required=False, help_text="Only the records of this member.")
+    current = serializers.BooleanField(
+        required=False, default=False, help_text="Only each member's current situation (the latest record)."
+    )
+
+
+class IncomeWorkRecordViewSet(CaseFileViewSet, mixins.ListModelMixin):
+    """Adults' income and work situations, kept as history: a change or a correction is a new record (never
+    an update), the latest per member is the current situation. Listed by household and member, newest first."""
+
+    model = IncomeWorkRecord
+    serializer_class = IncomeWorkRecordSerializer
+    list_what = "income and work (api)"
+    query_serializers = {"list": IncomeWorkQuerySerializer}
+
+    def case_queryset(self) -> QuerySet[IncomeWorkRecord]:
+        query = self.query
+        return selectors.income_work_list_for_user(
+            access=self.access(),
+            household_id=self.household_filter(),
+            person_id=query.get("person"),
+            current=query.get("current", False),
+        )
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        record = selectors.record_get_for_user(
+            selectors.income_work_list_for_user(access=self.access()),
+            access=self.access(),
+            record_id=int(pk),
+            what="income and work situation",
+        )
+        return Response(IncomeWorkRecordSerializer(record).data)
+
+    @extend_schema(request=IncomeWorkInputSerializer, responses={201: IncomeWorkRecordSerializer})
+    def create(self, request: Request) -> Response:
+        """Record an adult's income and work situation (a new record; earlier ones stay)."""
+        serializer = IncomeWorkInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        access = self.access()
+        person = selectors.record_get_for_user(
+            selectors.person_list_for_user(access=access).select_related("household"),
+            access=access,
+            record_id=data.pop("person"),
+            what="member",
+        )
+        record = services.income_work_record(
+            access=access,
+            person=person,
+            benefit=data["benefit"],
+            benefit_since=data["benefit_since"],
+            benefit_ended_on=data["benefit_ended_on"],
+            benefit_end_reason=data["benefit_end_reason"],
+            work=data["work"],
+            recorded_on=data["recorded_on"] or timezone.localdate(),
+        )
+        return Response(IncomeWorkRecordSerializer(record).data, status=status.HTTP_201_CREATED)

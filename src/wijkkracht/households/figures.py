@@ -22,7 +22,8 @@ the terms met.
 
 import datetime
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,36 @@ def register_figure(expressions: FigureExpressions) -> FigureExpressions:
     if expressions not in _registered:
         _registered.append(expressions)
     return expressions
+
+
+AfterRefresh = Callable[..., None]
+_after_refresh: list[AfterRefresh] = []
+
+
+def register_after_refresh(refresh: AfterRefresh) -> AfterRefresh:
+    """Let an app above `households` keep figures of its own elsewhere: `refresh(household_ids=[…])` is called
+    by `household_figures_refresh` with the ids it refreshed, in the same transaction (the outcomes app: the
+    households' contributions to the indicators). Registered once, in the app's `ready()`."""
+    if refresh not in _after_refresh:
+        _after_refresh.append(refresh)
+    return refresh
+
+
+_deferred: list[set[int]] = []
+
+
+@contextmanager
+def after_refresh_deferred() -> Iterator[set[int]]:
+    """For a batch job that writes many case files (the demo): inside this block `household_figures_refresh`
+    refreshes the stored figures but does not call the `register_after_refresh` hooks; it collects the
+    household ids in the set it yields instead, and the job brings those up to date once at the end (the
+    demo: `outcomes.maintenance.outcomes_rebuild`)."""
+    collected: set[int] = set()
+    _deferred.append(collected)
+    try:
+        yield collected
+    finally:
+        _deferred.pop()
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -85,8 +116,14 @@ def household_figures_refresh(*, household_ids: Iterable[int | None], today: dat
     global latest_refresh_day
     day = today or timezone.localdate()
     latest_refresh_day = max(latest_refresh_day or day, day)
-    for batch in _batches(i for i in household_ids if i is not None):
+    ids = sorted({i for i in household_ids if i is not None})
+    for batch in _batches(ids):
         Household.objects.filter(id__in=batch).update(**figure_expressions(day))
+    if ids and _deferred:
+        _deferred[-1].update(ids)
+    elif ids:
+        for refresh in _after_refresh:
+            refresh(household_ids=ids)
 
 
 def household_figures_catch_up(*, today: datetime.date) -> int:

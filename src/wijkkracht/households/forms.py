@@ -18,10 +18,13 @@ from wijkkracht.households.models import (
     HOUSE_NUMBER_MAX,
     MEMBERS_MAX,
     NOTE_MAX_LENGTH,
+    Benefit,
+    BenefitEndReason,
     ContactKind,
     Household,
     IntakeChannel,
     PersonRole,
+    WorkSituation,
 )
 from wijkkracht.households.services import MemberData
 from wijkkracht.privacy.access import coordinated_teams_of
@@ -229,4 +232,37 @@ class TaskCancelForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: no longer needed, the household arranged it themselves. At most 500 characters."),
+    )
+
+
+class IncomeWorkForm(forms.Form):
+    """An adult's income and work situation (issue 11); the service checks how the fields go together."""
+
+    benefit = forms.ChoiceField(label=_("Benefit"), choices=Benefit.choices)
+    benefit_since = required_when(
+        forms.DateField(label=_("Benefit since"), widget=DateInput(), required=False),
+        _("with a benefit, when known"),
+    )
+    benefit_ended_on = required_when(
+        forms.DateField(
+            label=_("Benefit ended on"),
+            widget=DateInput(),
+            required=False,
+            help_text=_("Only when the benefit has ended; then also give the reason."),
+        ),
+        _("when the benefit ended"),
+    )
+    benefit_end_reason = required_when(
+        forms.ChoiceField(
+            label=_("Reason the benefit ended"),
+            choices=[("", _("Choose…")), *BenefitEndReason.choices],
+            required=False,
+        ),
+        _("when the benefit ended"),
+    )
+    work = forms.ChoiceField(label=_("Current work"), choices=WorkSituation.choices)
+    recorded_on = forms.DateField(
+        label=_("Situation on"),
+        widget=DateInput(),
+        help_text=_("The day this situation applies to; a change or correction is saved as a new situation."),
     )

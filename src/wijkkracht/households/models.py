@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -464,6 +466,21 @@ class SharedCustodyLink(models.Model):
         return f"{self.person} ↔ {self.other_person}"
 
 
+#: From this age a member is an adult: asked about work, the participation ladder and income (§4.1, issue 11).
+ADULT_AGE = 18
+
+
+def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
+    """Age in whole years on a day."""
+    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def is_adult(person: Person, on: datetime.date) -> bool:
+    """The one adult rule, here so that `households` (income and work) and the apps above it (the intake
+    rule in `diagnosis.rules`, which re-exports it) share it."""
+    return age_on(person.date_of_birth, on) >= ADULT_AGE
+
+
 class Benefit(models.TextChoices):
     """The benefit an adult lives on (issue 11): the start of "outflow from benefit to work"."""
 
@@ -479,7 +496,8 @@ class BenefitEndReason(models.TextChoices):
     WORK = "work", _("Work")
     PARTIAL_WORK = "partial_work", _("Partly work")
     MOVED = "moved", _("Moved away")
-    OTHER = "other", _("Other")
+    # Not "Other": that message id is already "Overig" elsewhere; the issue's word is "anders".
+    OTHER = "other", _("Other reason")
 
 
 #: End reasons that count as outflow from benefit to (partial) work.

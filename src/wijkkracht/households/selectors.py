@@ -9,7 +9,7 @@ writes the `refused` row. `privacy/tests/test_every_case_url_is_logged.py` walks
 import datetime
 from typing import TypeVar
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from wijkkracht.households.models import (
     ContactKind,
     ContactPersonChange,
     Household,
+    IncomeWorkRecord,
     Person,
     SharedCustodyLink,
     Task,
@@ -229,17 +230,68 @@ def shared_custody_links(household: Household) -> list[SharedCustodyLink]:
     return turned
 
 
-RecordT = TypeVar("RecordT", Person, Contact, Task)
+# --- income and work situation (issue 11) -------------------------------------------------------------
+
+
+def _latest_income_work() -> Q:
+    """The records that are a person's current situation: the latest by `recorded_on`, then id."""
+    latest = IncomeWorkRecord.objects.filter(person=OuterRef("person")).order_by("-recorded_on", "-id").values("id")
+    return Q(id=Subquery(latest[:1]))
+
+
+def income_work_list_for_user(
+    *, access: AccessContext, household_id: int | None = None, person_id: int | None = None, current: bool = False
+) -> QuerySet[IncomeWorkRecord]:
+    """The income and work records of the households the user may see, by member and newest first;
+    optionally of one household or member, or only each member's current situation. Not access-logged: a
+    page or API list logs what it shows."""
+    queryset = IncomeWorkRecord.objects.filter(household__in=visible_households(access.user)).select_related(
+        "recorded_by"
+    )
+    if household_id:
+        queryset = queryset.filter(household_id=household_id)
+    if person_id:
+        queryset = queryset.filter(person_id=person_id)
+    if current:
+        queryset = queryset.filter(_latest_income_work())
+    return queryset.order_by("household_id", "person_id", "-recorded_on", "-id")
+
+
+def income_work_current(household: Household) -> dict[int, IncomeWorkRecord]:
+    """Each member's current income and work situation (member id → latest record). For pages that have
+    already fetched the household and logged the read (the case-file page, the form)."""
+    records = IncomeWorkRecord.objects.filter(household=household).filter(_latest_income_work())
+    return {record.person_id: record for record in records.select_related("recorded_by")}
+
+
+def income_work_history_for_user(
+    *, access: AccessContext, household_id: int, person_id: int
+) -> tuple[Person, list[IncomeWorkRecord]]:
+    """One member and every income and work situation recorded for them, newest first; 404 when the member
+    is not in a household the user may see. The read names the member in the access log."""
+    person = person_get_for_update(
+        access=access, household_id=household_id, person_id=person_id, what="income and work history"
+    )
+    records = list(
+        IncomeWorkRecord.objects.filter(person=person).select_related("recorded_by").order_by("-recorded_on", "-id")
+    )
+    return person, records
+
+
+RecordT = TypeVar("RecordT", Person, Contact, Task, IncomeWorkRecord)
 
 
 def record_get_for_user(queryset: QuerySet[RecordT], *, access: AccessContext, record_id: int, what: str) -> RecordT:
-    """One member, contact or task from a list selector above, or 404; the read is access-logged."""
+    """One member, contact, task or income and work record from a list selector above, or 404; the read is
+    access-logged, naming the member when the record is about one."""
     record = queryset.filter(id=record_id).first()
     person_id = record_id if queryset.model is Person else None
     if record is None:
         kind = queryset.model._meta.model_name or what
         access_note_refusal(access=access, kind=kind, record_id=record_id, person_id=person_id)
         raise Http404(_("Not found."))
+    if isinstance(record, IncomeWorkRecord):
+        person_id = record.person_id
     if record.household_id is not None:  # a team task names no household: no case data to log
         access_log_read(access=access, household_id=record.household_id, what=what, person_id=person_id)
     return record

@@ -32,16 +32,20 @@ from wijkkracht.common.validation import (
 )
 from wijkkracht.households.figures import household_figures_refresh, household_search_text_refresh
 from wijkkracht.households.models import (
+    ADULT_AGE,
     HOUSE_NUMBER_MAX,
     MEMBERS_MAX,
     NOTE_MAX_LENGTH,
     OPEN_STATUSES,
+    Benefit,
+    BenefitEndReason,
     Contact,
     ContactKind,
     ContactPersonChange,
     DetailChange,
     Household,
     HouseholdStatus,
+    IncomeWorkRecord,
     IntakeChannel,
     Person,
     PersonRole,
@@ -49,6 +53,8 @@ from wijkkracht.households.models import (
     StatusChange,
     Task,
     TaskStatus,
+    WorkSituation,
+    is_adult,
 )
 from wijkkracht.privacy.access import (
     AccessContext,
@@ -645,6 +651,7 @@ def household_address_update(
             setattr(household, field, value)
         household.save(update_fields=[*values, "updated_at"])
         household_search_text_refresh(household_ids=[household.id])
+        household_figures_refresh(household_ids=[household.id])  # the district counts in the outcomes
         access_log_record(access=access, household_id=household.id, action=AccessAction.UPDATE, what="address")
     return household
 
@@ -727,6 +734,7 @@ def person_update(*, access: AccessContext, person: Person, expected_version: in
         for item in found:
             _link_shared_custody(access, person, item)
         household_search_text_refresh(household_ids=[person.household_id])
+        household_figures_refresh(household_ids=[person.household_id])  # the age counts in the outcomes
         return person
 
     return _write_checking_bsns(access, team=household.team, entries=entries, household_id=household.id, write=write)
@@ -802,6 +810,7 @@ def household_contact_person_assign(
             reason=reason.strip(),
             changed_by=access.user,
         )
+        household_figures_refresh(household_ids=[household.id])  # the contact person counts in the outcomes
         access_log_record(
             access=access, household_id=household.id, action=AccessAction.UPDATE, what="contact person reassigned"
         )
@@ -1037,3 +1046,123 @@ def task_cancel(*, access: AccessContext, task: Task, reason: str) -> Task:
                 access=access, household_id=task.household_id, action=AccessAction.UPDATE, what="task cancelled"
             )
     return task
+
+
+# --- income and work situation (issue 11) -------------------------------------------------------------
+
+
+def _validate_benefit_dates(
+    errors: ErrorCollector,
+    *,
+    benefit: str,
+    benefit_since: datetime.date | None,
+    benefit_ended_on: datetime.date | None,
+    benefit_end_reason: str,
+    recorded_on: datetime.date | None,
+) -> None:
+    """No dates without a benefit; an end date goes with its reason and the other way round; a benefit
+    does not end before it started; no date in the future or after the day of the record."""
+    if benefit == Benefit.NONE:
+        if benefit_since is not None:
+            errors.add("benefit_since", _("Without a benefit there is no start date: leave it empty."))
+        if benefit_ended_on is not None:
+            errors.add("benefit_ended_on", _("Without a benefit there is no end date: leave it empty."))
+        if benefit_end_reason:
+            errors.add("benefit_end_reason", _("Without a benefit there is no reason it ended: leave it empty."))
+        return
+    if benefit_end_reason and benefit_end_reason not in BenefitEndReason.values:
+        errors.add("benefit_end_reason", _("Choose why the benefit ended."))
+    elif benefit_ended_on is not None and not benefit_end_reason:
+        errors.add("benefit_end_reason", _("Give the reason the benefit ended."))
+    elif benefit_ended_on is None and benefit_end_reason:
+        errors.add("benefit_ended_on", _("Give the date the benefit ended, or leave the reason empty."))
+    for name, value in (("benefit_since", benefit_since), ("benefit_ended_on", benefit_ended_on)):
+        if value is None:
+            continue
+        try:
+            validate_not_future(value)
+        except ValidationError as error:
+            errors.add(name, error)
+            continue
+        if recorded_on is not None and value > recorded_on:
+            errors.add(
+                name,
+                _("This date cannot lie after the day this situation is recorded for (%(date)s).")
+                % {"date": date_format(recorded_on, "j F Y")},
+            )
+    if benefit_since is not None and benefit_ended_on is not None and benefit_ended_on < benefit_since:
+        errors.add(
+            "benefit_ended_on",
+            _("The benefit cannot end before it started (%(date)s).") % {"date": date_format(benefit_since, "j F Y")},
+        )
+
+
+def income_work_record(
+    *,
+    access: AccessContext,
+    person: Person,
+    benefit: str,
+    benefit_since: datetime.date | None,
+    benefit_ended_on: datetime.date | None,
+    benefit_end_reason: str,
+    work: str,
+    recorded_on: datetime.date,
+) -> IncomeWorkRecord:
+    """Record an adult's income and work situation as it is on `recorded_on` (issue 11): the benefit they
+    live on (or none), since when, when and why it ended, and their current work. Kept as history: a
+    record is never changed, a change or a correction is a new record, and the latest one (by
+    `recorded_on`, then id) is the current situation. Only an adult (on `recorded_on`) of a household the
+    user may write to; no day before the household's registration or in the future. The household's
+    stored figures (and with them its outcomes) are refreshed in the same transaction."""
+    require_case_worker(access.user)
+    household = person.household
+    errors = ErrorCollector()
+    refuse_if_closed(errors, household, access.user)
+    if benefit not in Benefit.values:
+        errors.add("benefit", _("Choose the benefit, or no benefit."))
+    if work not in WorkSituation.values:
+        errors.add("work", _("Choose the current work situation."))
+    day_ok = True
+    with errors.field("recorded_on"):
+        try:
+            validate_not_future(recorded_on)
+            validate_not_before(recorded_on, household.registered_on, what=_("the household's registration"))
+        except ValidationError:
+            day_ok = False
+            raise
+    if not is_adult(person, recorded_on if day_ok else timezone.localdate()):
+        errors.add(
+            "person",
+            _("The income and work situation is recorded for adults only (%(age)d years or older).")
+            % {"age": ADULT_AGE},
+        )
+    _validate_benefit_dates(
+        errors,
+        benefit=benefit,
+        benefit_since=benefit_since,
+        benefit_ended_on=benefit_ended_on,
+        benefit_end_reason=benefit_end_reason,
+        recorded_on=recorded_on if day_ok else None,
+    )
+    errors.raise_if_any()
+    with transaction.atomic():
+        record = IncomeWorkRecord.objects.create(
+            household=household,
+            person=person,
+            benefit=benefit,
+            benefit_since=benefit_since,
+            benefit_ended_on=benefit_ended_on,
+            benefit_end_reason=benefit_end_reason,
+            work=work,
+            recorded_on=recorded_on,
+            recorded_by=access.user,
+        )
+        access_log_record(
+            access=access,
+            household_id=household.id,
+            person_id=person.id,
+            action=AccessAction.CREATE,
+            what="income and work situation",
+        )
+        household_figures_refresh(household_ids=[household.id])
+    return record

@@ -23,6 +23,7 @@ from wijkkracht.households.forms import (
     ContactPersonForm,
     HouseholdAddressForm,
     HouseholdRegisterForm,
+    IncomeWorkForm,
     MemberEditForm,
     MemberForm,
     MemberFormSet,
@@ -30,7 +31,7 @@ from wijkkracht.households.forms import (
     TaskForm,
 )
 from wijkkracht.households.models import Household, Task
-from wijkkracht.privacy.access import AccessContext, teams_of, write_refusal
+from wijkkracht.privacy.access import AccessContext, may_write, teams_of, write_refusal
 
 
 def read_only_redirect(request: HttpRequest, household: Household) -> HttpResponse | None:
@@ -317,3 +318,70 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Task “%(title)s” completed.") % {"title": task.title})
     return redirect(_back_url(request, task))
+
+
+@case_worker_required
+def income_work_add(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
+    """Record an adult's income and work situation (issue 11), prefilled with the current one: a change or
+    a correction is a new record, the earlier ones stay in the history."""
+    access = AccessContext.from_request(request)
+    person = selectors.person_get_for_update(
+        access=access, household_id=household_id, person_id=person_id, what="income and work situation"
+    )
+    household = person.household
+    if closed := _read_only(request, household):
+        return closed
+    current = selectors.income_work_current(household).get(person.id)
+    initial: dict[str, object] = {"recorded_on": timezone.localdate()}
+    if current is not None:
+        initial |= {
+            "benefit": current.benefit,
+            "benefit_since": current.benefit_since,
+            "benefit_ended_on": current.benefit_ended_on,
+            "benefit_end_reason": current.benefit_end_reason,
+            "work": current.work,
+        }
+    if current is None:
+        intro = _("No income and work situation has been recorded for %(name)s yet.") % {"name": person.full_name}
+    else:
+        intro = _(
+            "The form shows the current situation, recorded on %(date)s. Change what is different: it is saved as a "
+            "new situation, and the earlier ones stay in the history."
+        ) % {"date": date_format(current.recorded_on, "j F Y")}
+    return service_form_response(
+        request,
+        IncomeWorkForm(request.POST or None, initial=initial),
+        save=lambda data: services.income_work_record(
+            access=access,
+            person=person,
+            benefit=data["benefit"],
+            benefit_since=data["benefit_since"],
+            benefit_ended_on=data["benefit_ended_on"],
+            benefit_end_reason=data["benefit_end_reason"],
+            work=data["work"],
+            recorded_on=data["recorded_on"],
+        ),
+        success_message=_("The income and work situation of %(name)s has been recorded.") % {"name": person.full_name},
+        success_url=reverse("casefile:household", args=[household.id]) + "#inkomen",
+        title=_("Income and work of %(name)s") % {"name": person.full_name},
+        intro=intro,
+        submit_label=_("Save situation"),
+    )
+
+
+@case_worker_required
+def income_work_history(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
+    """Every income and work situation recorded for one member, newest first."""
+    access = AccessContext.from_request(request)
+    person, records = selectors.income_work_history_for_user(
+        access=access, household_id=household_id, person_id=person_id
+    )
+    user = request.user
+    assert isinstance(user, User)
+    context = {
+        "person": person,
+        "household": person.household,
+        "records": records,
+        "can_edit": may_write(user, person.household),
+    }
+    return render(request, "households/income_work_history.html", context)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from wijkkracht.households.models import OPEN_STATUSES, Contact, Household, HouseholdStatus
 from wijkkracht.monitoring.models import OverviewSnapshot
+from wijkkracht.privacy.disclosure import suppress
 from wijkkracht.teams.models import Team
 
 #: Counts below this are shown as "fewer than" so a small number cannot point at one family.
@@ -35,10 +36,12 @@ DEFAULT_MAX_AGE_MINUTES = 10
 @dataclass(frozen=True)
 class Cell:
     count: int
+    #: Hidden although not small: otherwise a small one could be worked out (complementary suppression).
+    complement: bool = False
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.count < SMALL_CELL_THRESHOLD
+        return self.complement or 0 < self.count < SMALL_CELL_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ class TeamFigures:
     open_total: Cell
     registered_last_90_days: Cell
     contacts_last_30_days: Cell
-    contact_minutes_last_30_days: int
+    #: None where the count of contacts is hidden (a sum follows the suppression of its count).
+    contact_minutes_last_30_days: int | None
 
     def as_json(self) -> dict[str, Any]:
         """The raw counts, for the snapshot (suppression is applied when shown, not when stored)."""
@@ -121,6 +125,41 @@ def team_overview(*, today: datetime.date | None = None) -> list[TeamFigures]:
     return figures
 
 
+def with_complements(teams: list[TeamFigures]) -> list[TeamFigures]:
+    """Hide, beside the small counts, every count from which a small one could be worked out: a team's "open in
+    total" is the sum of its four open statuses, so "<5" next to it could be found by subtraction (issue 11).
+    The contact minutes follow their count of contacts."""
+    cells: dict[tuple[int, str], int] = {}
+    equations: list[tuple[tuple[int, str], tuple[tuple[int, str], ...]]] = []
+    for index, figures in enumerate(teams):
+        statuses = dict(zip(HouseholdStatus.values, figures.by_status, strict=True))
+        for status, status_cell in statuses.items():
+            cells[(index, status)] = status_cell.count
+        cells[(index, "open")] = figures.open_total.count
+        cells[(index, "registered_90_days")] = figures.registered_last_90_days.count
+        cells[(index, "contacts")] = figures.contacts_last_30_days.count
+        equations.append(((index, "open"), tuple((index, status) for status in OPEN_STATUSES)))
+    hidden = suppress(cells, equations, threshold=SMALL_CELL_THRESHOLD)
+
+    def cell(index: int, name: str) -> Cell:
+        return Cell(cells[(index, name)], complement=(index, name) in hidden)
+
+    shown = []
+    for index, figures in enumerate(teams):
+        contacts = cell(index, "contacts")
+        shown.append(
+            TeamFigures(
+                team=figures.team,
+                by_status=[cell(index, status) for status in HouseholdStatus.values],
+                open_total=cell(index, "open"),
+                registered_last_90_days=cell(index, "registered_90_days"),
+                contacts_last_30_days=contacts,
+                contact_minutes_last_30_days=None if contacts.suppressed else figures.contact_minutes_last_30_days,
+            )
+        )
+    return shown
+
+
 def max_age() -> datetime.timedelta:
     return datetime.timedelta(minutes=getattr(settings, "MONITORING_OVERVIEW_MAX_AGE_MINUTES", DEFAULT_MAX_AGE_MINUTES))
 
@@ -134,7 +173,7 @@ def current_overview(*, now: datetime.datetime | None = None) -> Overview:
     if snapshot is None or snapshot.day != timezone.localdate(now) or not now - max_age() < snapshot.computed_at <= now:
         snapshot = overview_snapshot_refresh(now=now)
     return Overview(
-        teams=[TeamFigures.from_json(row) for row in snapshot.figures["teams"]],
+        teams=with_complements([TeamFigures.from_json(row) for row in snapshot.figures["teams"]]),
         computed_at=snapshot.computed_at,
         day=snapshot.day,
     )

@@ -694,6 +694,7 @@ def plan_agreement_record(
         plan.client_comment = client_comment.strip()
         plan.save(update_fields=["discussed_on", "agreed_on", "client_comment"])
         plan.present_members.set(members)
+        household_figures_refresh(household_ids=[plan.household_id])  # an agreed plan counts in the outcomes
     return plan
 
 

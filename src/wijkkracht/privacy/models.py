@@ -26,8 +26,12 @@ CASE_ACTIONS = [
     AccessAction.EXPORT,
     AccessAction.DISCLOSE,
 ]
+#: Case actions that may name their households in subject rows only (one entry, a subject row per household):
+#: a list, and a bulk export (the pseudonymised research export, `outcomes.export`). An export of one household
+#: (a disclosure to another team) names it on the entry as well.
+BULK_ACTIONS = [AccessAction.LIST, AccessAction.EXPORT]
 #: Case actions about one household, named on the entry itself; a list names its households in subject rows.
-SINGLE_HOUSEHOLD_ACTIONS = [action for action in CASE_ACTIONS if action != AccessAction.LIST]
+SINGLE_HOUSEHOLD_ACTIONS = [action for action in CASE_ACTIONS if action not in BULK_ACTIONS]
 #: Sign-in events: these rows never name a household.
 SIGN_IN_ACTIONS = [AccessAction.LOGIN, AccessAction.LOGIN_FAILED, AccessAction.LOGOUT]
 

@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from wijkkracht.accounts.models import User
 from wijkkracht.privacy.access import AccessContext, Refusal, client_ip, memberships_of, user_agent
-from wijkkracht.privacy.models import AccessAction, AccessLogEntry, AccessLogSubject
+from wijkkracht.privacy.models import BULK_ACTIONS, AccessAction, AccessLogEntry, AccessLogSubject
 
 TEAMS_MAX_LENGTH = 300
+#: Subject rows per INSERT statement (a page writes one; a research export of 100,000 households a few).
+SUBJECT_BATCH_SIZE = 5000
 SIGN_IN_WHAT = {
     AccessAction.LOGIN: "signed in",
     AccessAction.LOGIN_FAILED: "sign-in failed",
@@ -53,18 +55,20 @@ def access_log_record_many(
     *, access: AccessContext, household_ids: Iterable[int], action: AccessAction, what: str
 ) -> None:
     """One entry for the list (the page or API response) and one subject row per household shown in it: two
-    queries whatever the page size. Nothing is written for an empty list."""
+    queries whatever the page size. Nothing is written for an empty list. A bulk export (`EXPORT`, the
+    research export) is written the same way: one entry, a subject row per household exported."""
     shown = list(dict.fromkeys(household_ids))  # a household shows once per list, in the order given
     if not shown:
         return
-    if action != AccessAction.LIST:  # not a list: an entry per household, each naming it as a single read does
+    if action not in BULK_ACTIONS:  # not a list: an entry per household, each naming it as a single read does
         for household_id in shown:
             access_log_record(access=access, household_id=household_id, action=action, what=what)
         return
     with transaction.atomic(savepoint=False):  # the entry and its subjects together (checked at commit)
         entry = AccessLogEntry.objects.create(**_entry_fields(access, None, action, what, checked=False))
         AccessLogSubject.objects.bulk_create(
-            [AccessLogSubject(entry=entry, household_id=household_id, at=entry.at) for household_id in shown]
+            [AccessLogSubject(entry=entry, household_id=household_id, at=entry.at) for household_id in shown],
+            batch_size=SUBJECT_BATCH_SIZE,  # an export of a whole city: bounded statements
         )
 
 

@@ -222,6 +222,7 @@ def referral_send(
             sent_by=access.user,
         )
         ReferralEvent.objects.create(referral=referral, at=now, by=access.user, status=ReferralStatus.SENT)
+        household_figures_refresh(household_ids=[household.id])  # a referral sent counts in the outcomes
         access_log_record(
             access=access,
             household_id=household.id,

@@ -20,7 +20,12 @@ from wijkkracht.households.models import (
     Task,
     TaskStatus,
 )
-from wijkkracht.households.tests.factories import HouseholdFactory, PersonFactory, TaskFactory
+from wijkkracht.households.tests.factories import (
+    HouseholdFactory,
+    IncomeWorkRecordFactory,
+    PersonFactory,
+    TaskFactory,
+)
 from wijkkracht.plans import services as plan_services
 from wijkkracht.plans.models import Plan, PlanStatus
 from wijkkracht.plans.tests.helpers import add_goal, start_plan
@@ -333,6 +338,7 @@ def test_the_api_reopens_for_a_coordinator_only(world, api):
 def test_the_api_says_what_the_intake_still_misses_and_which_reasons_are_recorded(world, api):
     parent = world.household.members.get()
     partner = PersonFactory(household=world.household, first_name="Bram")
+    IncomeWorkRecordFactory(person=partner)  # the waiver replaces the scores, not the income and work situation
     world.household.status = HouseholdStatus.INTAKE
     world.household.save()
     take(world, "integrale-nulmeting", 2)

@@ -17,7 +17,7 @@ CATALOGUE = SOURCE / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 
 #: The formats of dates people read: a day, or a moment (a sign-in, an API key's last use); and the days of
 #: a week view ("maandag 30 november": the weekday is what one looks for there, the week's title has the year).
-READABLE_DATE_FORMATS = {"j F Y", "j F Y H:i", "l j F"}
+READABLE_DATE_FORMATS = {"j F Y", "j F Y H:i", "l j F", "F Y"}  # "F Y": a month ("maart 2026"), the outcomes' periods
 #: Formats for machines, never shown as text: the ``datetime`` attribute of ``<time>``, ``value`` of a date input.
 MACHINE_DATE_FORMATS = {"Y-m-d", "c"}
 

@@ -2,6 +2,7 @@
 constraint holding. One checker walks the case files and asserts the rules; it runs on a demo built only
 through the services (so the checker is proven on known-good data) and on one built mostly in bulk."""
 
+import datetime
 import shutil
 from collections import Counter
 from io import StringIO
@@ -17,6 +18,7 @@ from wijkkracht.common.validation import validate_bsn
 from wijkkracht.demo import bulk
 from wijkkracht.demo.builder import build_demo
 from wijkkracht.diagnosis.models import Measurement, Score
+from wijkkracht.diagnosis.rules import is_adult
 from wijkkracht.households.figures import figures_mismatches
 from wijkkracht.households.models import (
     OPEN_STATUSES,
@@ -24,11 +26,13 @@ from wijkkracht.households.models import (
     ContactKind,
     Household,
     HouseholdStatus,
+    IncomeWorkRecord,
     Person,
     StatusChange,
     Task,
     TaskStatus,
 )
+from wijkkracht.outcomes.maintenance import outcome_mismatches
 from wijkkracht.plans.models import Action, Goal, Plan, PlanStatus
 from wijkkracht.referrals.models import Referral
 from wijkkracht.teams.models import Team, TeamMembership
@@ -159,8 +163,30 @@ def check_rules() -> dict[str, int]:
         assert referral.consent.organization_id == referral.organization_id
         assert referral.action.goal.plan.household_id == referral.household_id
 
-    # The stored caseload figures and search text match the case files; every foreign key holds.
+    # The intake rule: every adult of a household past the intake has an income and work situation, recorded
+    # no later than the plan phase began, of a member of that household.
+    plan_begun: dict[int, datetime.date] = {}
+    for household_id, day in (
+        StatusChange.objects.filter(to_status=HouseholdStatus.PLAN)
+        .order_by("date", "id")
+        .values_list("household_id", "date")
+    ):
+        plan_begun.setdefault(household_id, day)
+    recorded: dict[int, datetime.date] = {}
+    for record in IncomeWorkRecord.objects.order_by("recorded_on"):
+        checked["income records"] += 1
+        assert record.person_id in members_of[record.household_id], record.id
+        assert record.recorded_on >= households[record.household_id].registered_on, record.id
+        recorded.setdefault(record.person_id, record.recorded_on)
+    for household_id, day in plan_begun.items():
+        for person_id in members_of[household_id]:
+            if is_adult(people[person_id], day):
+                assert recorded.get(person_id, day + datetime.timedelta(days=1)) <= day, (household_id, person_id)
+
+    # The stored caseload figures and search text match the case files, and so do the stored outcomes and
+    # indicator cells (issue 11); every foreign key holds.
     assert figures_mismatches() == []
+    assert outcome_mismatches() == []
     connection.check_constraints()
     return dict(checked)
 

@@ -5,14 +5,18 @@ from django.utils import timezone
 
 from wijkkracht.households.figures import household_figures_refresh, household_search_text_refresh
 from wijkkracht.households.models import (
+    Benefit,
     Contact,
     ContactKind,
     Household,
     HouseholdStatus,
+    IncomeWorkRecord,
     IntakeChannel,
     Person,
     PersonRole,
     Task,
+    WorkSituation,
+    is_adult,
 )
 
 
@@ -95,3 +99,36 @@ class TaskFactory(FiguresKept, factory.django.DjangoModelFactory):
     team = factory.SelfAttribute("household.team")
     title = "Terugbellen"
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=2))
+
+
+def _recorder(household):  # type: ignore[no-untyped-def]
+    from wijkkracht.accounts.tests.factories import UserFactory
+
+    return household.contact_person or UserFactory()
+
+
+class IncomeWorkRecordFactory(FiguresKept, factory.django.DjangoModelFactory):
+    """An adult's income and work situation (issue 11), by default "no benefit, no work" on the day the
+    household was registered: what the intake asks of every adult."""
+
+    class Meta:
+        model = IncomeWorkRecord
+
+    person = factory.SubFactory(PersonFactory)
+    household = factory.SelfAttribute("person.household")
+    benefit = Benefit.NONE
+    work = WorkSituation.NONE
+    recorded_on = factory.LazyAttribute(lambda o: o.person.household.registered_on)
+    recorded_by = factory.LazyAttribute(lambda o: _recorder(o.person.household))
+
+
+def record_income_work_of_adults(household: Household, on: datetime.date | None = None) -> list[IncomeWorkRecord]:
+    """Give every adult of the household without one an income and work situation (the intake rule asks
+    for it), as the intake would; returns the records made."""
+    on = on or timezone.localdate()
+    recorded = set(IncomeWorkRecord.objects.filter(household=household).values_list("person_id", flat=True))
+    return [
+        IncomeWorkRecordFactory(person=person, recorded_on=min(max(household.registered_on, on), timezone.localdate()))
+        for person in household.members.all()
+        if person.id not in recorded and is_adult(person, on)
+    ]

@@ -44,7 +44,8 @@ def test_small_numbers_are_suppressed_in_the_stored_snapshot_and_on_the_page(wor
     assert [cell.suppressed for cell in overview["Team Zuid"].by_status] == [True, False, False, False, False, False]
     client.force_login(world.policy_officer)
     content = client.get("/overzicht/").content.decode()
-    assert row_of(content, "Team Zuid") == ["&lt;5", "0", "0", "0", "0", "0", "&lt;5"]  # registered, open
+    hidden = '<span class="hidden-cell">verborgen</span>'
+    assert row_of(content, "Team Zuid") == [hidden, "0", "0", "0", "0", "0", hidden]  # registered, open
     assert row_of(content, "Team Noord") == ["5", "0", "0", "0", "0", "0", "5"]
 
 
@@ -204,3 +205,25 @@ def test_overview_runs_a_constant_number_of_queries(world, client, django_assert
         ContactFactory(household=HouseholdFactory(team=world.other_team))
     with django_assert_max_num_queries(3):
         client.get("/overzicht/")
+
+
+def test_a_hidden_count_cannot_be_worked_out_from_the_open_total(world):
+    """Issue 11: the old overview showed "<5" beside an exact "open in total", so 3 was worked out by subtraction.
+    Team Zuid: 1 (the world's) + 2 registered and 6 in intake, open in total 9."""
+    from wijkkracht.households.models import HouseholdStatus
+    from wijkkracht.privacy.disclosure import determined
+
+    for _ in range(2):
+        HouseholdFactory(team=world.other_team)
+    for _ in range(6):
+        HouseholdFactory(team=world.other_team, status=HouseholdStatus.INTAKE)
+    zuid = {f.team: f for f in current_overview().teams}["Team Zuid"]
+    statuses = dict(zip(HouseholdStatus.values, zuid.by_status, strict=True))
+    assert statuses["registered"].count == 3 and statuses["registered"].suppressed
+    cells = {status: cell.count for status, cell in statuses.items()} | {"open": zuid.open_total.count}
+    hidden = {status for status, cell in statuses.items() if cell.suppressed} | (
+        {"open"} if zuid.open_total.suppressed else set()
+    )
+    assert len(hidden) >= 2  # the 3 and a complement
+    open_statuses = ["registered", "intake", "plan", "in_progress"]
+    assert determined(cells, [("open", open_statuses)], hidden) == frozenset()

@@ -5,6 +5,7 @@ from django.utils import timezone
 from wijkkracht.diagnosis.rules import intake_gaps, is_adult
 from wijkkracht.diagnosis.tests.helpers import take
 from wijkkracht.households.models import HouseholdStatus
+from wijkkracht.households.tests.factories import record_income_work_of_adults
 from wijkkracht.plans import services
 
 TODAY = timezone.localdate
@@ -31,7 +32,8 @@ def _set_status(household, status):
 def complete_intake(world, scores=PROBLEMS, date=None, user=None):
     """Take the household through its intake: the intake starts, the 0-meting (integrale nulmeting,
     `scores`) is taken, and every adult gets work and the participation ladder scored (no problem there:
-    1 on the matrix, unpaid work on the ladder), so that `intake_gaps` is empty; the status moves on to
+    1 on the matrix, unpaid work on the ladder) and its income and work situation recorded, so that
+    `intake_gaps` is empty; the status moves on to
     plan. Returns the 0-meting."""
     household = world.household
     household.refresh_from_db()
@@ -42,6 +44,7 @@ def complete_intake(world, scores=PROBLEMS, date=None, user=None):
         if is_adult(person, TODAY()):
             take(world, "leefgebiedenmatrix", 1, person=person, date=date, user=user)
             take(world, "participatieladder", 4, person=person, date=date, user=user)
+    record_income_work_of_adults(household)
     assert not intake_gaps(household, TODAY())
     if household.status == HouseholdStatus.INTAKE:
         _set_status(household, HouseholdStatus.PLAN)

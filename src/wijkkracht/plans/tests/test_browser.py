@@ -11,6 +11,7 @@ from wijkkracht.common.tests.browser import assert_accessible, log_in
 from wijkkracht.diagnosis import services as diagnosis_services
 from wijkkracht.diagnosis.rules import is_adult
 from wijkkracht.households.models import Household
+from wijkkracht.households.tests.factories import record_income_work_of_adults
 from wijkkracht.instruments.registry import instrument_catalogue
 from wijkkracht.plans.models import Plan
 from wijkkracht.plans.tests.helpers import PROBLEMS
@@ -53,6 +54,7 @@ def test_accept_a_suggestion_add_a_goal_with_two_actions_agree_and_print(page):
             scores={domain: diagnosis_services.ScoreInput(value) for domain, value in values.items()},
         )
         diagnosis_services.measurement_complete(access=access, measurement=measurement)
+    record_income_work_of_adults(household)  # and the income and work situation of every adult (issue 11)
 
     log_in(page, "ilse", "wijkkracht-demo")
     page.goto(f"/huishoudens/{household.id}/plan/")

@@ -63,6 +63,8 @@ NOT_CASE_LISTS = {
     "service-list": "the social map: no personal data",
     "api-root": "an index of links",
     "workload-list": "figures per worker (counts), no household's data; for team coordinators only",
+    "outcomes-indicator-list": "policy data (the indicators' definitions)",
+    "outcomes-conclusion-list": "what meetings concluded about outliers: aggregates, no household's data",
 }
 CASE_APPS = {"households", "diagnosis", "plans"}
 MISSING = 987_654_321
@@ -147,7 +149,7 @@ class Case:
 
     def names_person(self, route: Route) -> bool:
         return bool(PERSON_KWARGS & set(route.kwargs)) or (
-            "pk" in route.kwargs and route.basename in {"person", "measurement"}
+            "pk" in route.kwargs and route.basename in {"person", "measurement", "income"}
         )
 
 
@@ -212,6 +214,7 @@ def build_case(world: World) -> Case:
         "consent": consent_record_for_tests(world, consent_organization(), person_id=anna.id).id,
         "referral": referral_for_tests(world, action=action, person=anna).id,
         "handover": start_handover(world).id,
+        "income": anna.income_work_records.get().id,  # income-work-record-detail; recorded by `make_world`
     }
     # A second household of the team, so that a row for the wrong household would show.
     HouseholdFactory(team=world.team, contact_person=world.worker)
@@ -314,7 +317,7 @@ def test_every_case_url_logs_reads_and_refusals(world, case, client, api, route)
 
 
 #: API lists only a team coordinator may ask for (anyone else: 403).
-COORDINATOR_LISTS = {"workload-list"}
+COORDINATOR_LISTS = {"workload-list", "outcomes-indicator-list", "outcomes-conclusion-list"}
 
 
 @pytest.mark.parametrize("route", API_LISTS, ids=str)

@@ -16,7 +16,7 @@ from wijkkracht.accounts.models import Role, User
 from wijkkracht.accounts.tests.factories import UserFactory
 from wijkkracht.consent.models import Consent, ConsentForm, ConsentPurpose
 from wijkkracht.households.figures import household_figures_refresh, household_search_text_refresh
-from wijkkracht.households.models import Household, Person, PersonRole
+from wijkkracht.households.models import Household, IncomeWorkRecord, Person, PersonRole
 from wijkkracht.households.tests.factories import ContactFactory, PersonFactory, TaskFactory
 from wijkkracht.plans.models import Action, Goal, Plan
 from wijkkracht.plans.tests.helpers import add_action, add_goal, household_with_diagnosis, start_plan
@@ -102,7 +102,7 @@ def partner_user(username: str, org: Organization | None) -> User:
 def referral_of(
     world, *, household, person, action, service, consent, domains, question, status=ReferralStatus.SENT
 ) -> Referral:  # type: ignore[no-untyped-def]
-    return Referral.objects.create(
+    referral = Referral.objects.create(
         household=household,
         person=person,
         action=action,
@@ -115,6 +115,8 @@ def referral_of(
         sent_at=timezone.now(),
         sent_by=world.worker,
     )
+    household_figures_refresh(household_ids=[household.id])  # as referral_send would (the outcomes count it)
+    return referral
 
 
 def consent_of(world, *, household, person, org, domains) -> Consent:  # type: ignore[no-untyped-def]
@@ -219,6 +221,8 @@ def make_partner_world(world) -> PartnerWorld:  # type: ignore[no-untyped-def]
     ids = {
         "household": household.id,
         "person": anna.id,
+        # the income and work situation the world recorded for Anna (`make_world`)
+        "income": IncomeWorkRecord.objects.get(person=anna).id,
         "contact": contact.id,
         "task": task.id,
         "measurement": measurement.id,

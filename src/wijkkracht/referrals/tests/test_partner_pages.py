@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 
 from wijkkracht.accounts.tests.factories import PASSWORD, UserFactory
 from wijkkracht.consent.models import Consent
+from wijkkracht.households.figures import household_figures_refresh
 from wijkkracht.privacy.models import AccessLogEntry
 from wijkkracht.referrals.models import Referral, ReferralEvent, ReferralStatus
 from wijkkracht.referrals.tests.partner_world import (
@@ -135,6 +136,7 @@ def test_the_list_shows_the_organisations_referrals_open_first_newest_first_with
     Referral.objects.filter(id=older_open.id).update(sent_at=now - datetime.timedelta(days=3), status=S.ACCEPTED)
     Referral.objects.filter(id=newest_closed.id).update(sent_at=now + datetime.timedelta(minutes=1))
     Referral.objects.filter(id=pw.referral.id).update(sent_at=now - datetime.timedelta(days=1))
+    household_figures_refresh(household_ids=[pw.household.id])  # the outcomes count referrals by month sent
 
     client.force_login(pw.partner)
     response = client.get(LIST)

@@ -1,6 +1,7 @@
 import shutil
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -89,27 +90,18 @@ class Command(BaseCommand):
                 "huishoudens; er is niets aangemaakt."
             )
 
-    def handle(self, *args: object, households: int, seed: int, **options: object) -> None:
-        if not 0 <= households <= MAX_HOUSEHOLDS:
-            raise CommandError(
-                f"--households moet tussen 0 en {nl(MAX_HOUSEHOLDS)} liggen (u gaf {nl(households)}); "
-                "er is niets aangemaakt."
-            )
-        self.check_disk(households)
-
-        verbosity = int(str(options.get("verbosity", 1)))
+    def progress_bar(self, label: str, verbosity: int, started: float | None = None) -> Callable[[int, int], None]:
+        """One updating line on a terminal; otherwise a line every ten seconds (and with -v 2 every step), for
+        logs. Households a second over the last half minute (the showcase through the services is slower than
+        the bulk part after it), and the time still to go at that pace."""
         tty = self.stdout.isatty()
-        started = time.monotonic()
         recent: deque[tuple[float, int]] = deque()
         last_line = [0.0]
 
         def progress(done: int, total: int) -> None:
-            """One updating line on a terminal; otherwise a line every ten seconds (and with -v 2 every
-            step), for logs. Households a second over the last half minute (the showcase through the
-            services is slower than the bulk part after it), and the time still to go at that pace."""
             now = time.monotonic()
             if not recent:
-                recent.append((started, done - 1))
+                recent.append((started if started is not None else now, done - 1 if started is not None else done))
             recent.append((now, done))
             while len(recent) > 2 and now - recent[1][0] >= 30:
                 recent.popleft()
@@ -119,7 +111,7 @@ class Command(BaseCommand):
             width = 30
             filled = int(width * done / total) if total else width
             line = (
-                f"  huishoudens [{'#' * filled}{'.' * (width - filled)}] {nl(done)}/{nl(total)} "
+                f"  {label} [{'#' * filled}{'.' * (width - filled)}] {nl(done)}/{nl(total)} "
                 f"{nl(rate)}/s, nog {format_duration(eta)}"
             )
             if verbosity >= 2 or (verbosity >= 1 and not tty and (now - last_line[0] >= 10 or done == total)):
@@ -129,7 +121,24 @@ class Command(BaseCommand):
                 self.stdout.write(line, ending="\r" if done < total else "\n")
             self.stdout.flush()
 
-        result = build_demo(households=households, seed=seed, progress=progress)
+        return progress
+
+    def handle(self, *args: object, households: int, seed: int, **options: object) -> None:
+        if not 0 <= households <= MAX_HOUSEHOLDS:
+            raise CommandError(
+                f"--households moet tussen 0 en {nl(MAX_HOUSEHOLDS)} liggen (u gaf {nl(households)}); "
+                "er is niets aangemaakt."
+            )
+        self.check_disk(households)
+
+        verbosity = int(str(options.get("verbosity", 1)))
+        started = time.monotonic()
+        result = build_demo(
+            households=households,
+            seed=seed,
+            progress=self.progress_bar("huishoudens", verbosity, started),
+            outcomes_progress=self.progress_bar("uitkomsten", verbosity),
+        )
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
