@@ -239,6 +239,11 @@ def exact_binomial_limits(n: int, p0: float, coverages: tuple[float, ...]) -> tu
     lo, pmf = _binomial_pmf_window(n, p0)
     tails = [((1 - coverage) / 2, (1 + coverage) / 2) for coverage in coverages]
     quantiles = _interpolated_quantiles(lo, pmf, [tail for pair in tails for tail in pair])
+    # An upper quantile of n itself (every one of them) means P(R = n) is larger than the tail: all n is not
+    # unusual, so nothing lies above the limit. The interpolation would put the limit just below 1 and flag a unit
+    # at 100 % (seen at p0 = 0.995, n = 279, where P(R = n) = 0.25). The lower end needs nothing: a quantile of 0
+    # is clipped to 0, and a unit at 0 % is not below it.
+    quantiles = [float(n) if i % 2 == 1 and quantile > n - 1 else quantile for i, quantile in enumerate(quantiles)]
     limits = [min(1.0, max(0.0, quantile / n)) for quantile in quantiles]
     return tuple((limits[2 * i], limits[2 * i + 1]) for i in range(len(coverages)))
 

@@ -79,6 +79,8 @@ def _brute_force_limit(n, p0, probability):
         mass = math.comb(n, r) * p0**r * (1 - p0) ** (n - r)
         cumulative += mass
         if cumulative >= probability:
+            if r == n and probability > Fraction(1, 2):
+                return 1.0  # all of n is not in the upper tail: nothing lies above it
             return float((r - (cumulative - probability) / mass) / n)
     raise AssertionError("unreachable")
 
@@ -299,3 +301,12 @@ def test_case_mix_minimum_counts_households_not_care_months_for_a_rate():
     result = funnel("rate", teams, warning=WARNING, alarm=ALARM, case_mix=True, minimum_households=30)
     # each team is the only one in its level: expected = observed, adjusted = centre = 100/360
     assert all(item.adjusted == pytest.approx(100 / 360) for item in result.units)
+
+
+def test_a_unit_at_100_percent_is_not_flagged_when_all_of_n_is_not_unusual():
+    """p0 = 0.995 over n = 279: P(all 279) = 0.995**279 ≈ 0.247, far from the 0.1 % tail. The interpolated upper
+    limit would lie just below 1 and flag the unit (seen on the 10,000-household demo); it must be 1."""
+    result = funnel("proportion", [unit("full", 279, 279), unit("rest", 1000, 993)], warning=WARNING, alarm=ALARM)
+    full = by_key(result)["full"]
+    assert full.upper_alarm == 1.0 and full.upper_warning == 1.0
+    assert full.flag == ""
