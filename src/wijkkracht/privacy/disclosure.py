@@ -42,8 +42,8 @@ it takes the same value in every solution of the equations that respects the flo
    the unpinned cells of T, plus a small ball of that subspace), so a cell is determined exactly when it is
    fixed on that subspace.
 
-Not covered (see docs/security.md, "Outcomes: small numbers"): the attacker's *interval* for a hidden cell can be narrow (two hidden
-cells that together are 3 are each 1 or 2); integer-only reasoning beyond the linear relaxation (the tests
+Not covered (see docs/security.md, "Outcomes: small numbers"): the attacker's *interval* for a hidden cell can
+be narrow (two hidden cells that together are 3 are each 1 or 2); integer-only reasoning beyond the linear relaxation (the tests
 compare with a search of every integer solution on small two-way tables and find no difference); an
 attacker who knows which hidden cells are primary (at most threshold-1) rather than complements; tables
 shown on different pages but not passed to one `suppress` call; tables of different periods whose
