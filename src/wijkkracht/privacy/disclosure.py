@@ -43,9 +43,9 @@ it takes the same value in every solution of the equations that respects the flo
    fixed on that subspace.
 
 Not covered (see docs/security.md, "Outcomes: small numbers"): the attacker's *interval* for a hidden cell can
-be narrow (two hidden cells that together are 3 are each 1 or 2); integer-only reasoning beyond the linear relaxation (the tests
-compare with a search of every integer solution on small two-way tables and find no difference); an
-attacker who knows which hidden cells are primary (at most threshold-1) rather than complements; tables
+be narrow (two hidden cells that together are 3 are each 1 or 2); integer-only reasoning beyond the linear
+relaxation (the tests compare with a search of every integer solution on small two-way tables and find no
+difference); an attacker who knows which hidden cells are primary (at most threshold-1) rather than complements; tables
 shown on different pages but not passed to one `suppress` call; tables of different periods whose
 boundaries are safe per unit but not common to the table (`common_safe_boundaries`); stocks (households in
 care at a month end), whose differences are flows.
