@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from wijkkracht.households.models import IntakeChannel
 from wijkkracht.outcomes.models import IndicatorCell, PyramidLevel
-from wijkkracht.outcomes.periods import Period, add_months, months_between
+from wijkkracht.outcomes.periods import Period, months_between
 from wijkkracht.outcomes.policy import Indicator, OutcomePolicy
 from wijkkracht.privacy import disclosure
 
@@ -356,7 +356,3 @@ def indicator_value(
     agg = figures.sums(indicator.measure, period)
     amount = agg.total if indicator.use == "total" else agg.n
     return Value(value=amount / exposure / indicator.scale, n=exposure, numerator=amount)
-
-
-def months_of(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    return [add_months(start, offset) for offset in range(months_between(start, end) + 1)]

@@ -38,7 +38,7 @@ from wijkkracht.outcomes.figures import (
     measures_of,
 )
 from wijkkracht.outcomes.models import OutlierConclusion, PyramidLevel, UnitKind
-from wijkkracht.outcomes.periods import Period, add_months
+from wijkkracht.outcomes.periods import Period
 from wijkkracht.outcomes.policy import Indicator, OutcomePolicy, outcome_policy
 from wijkkracht.teams.models import Team, Wijk
 
@@ -367,11 +367,6 @@ def dashboard(
         threshold=policy.small_cell_threshold,
         trend_unit=trend_key,
     )
-
-
-def previous_period(period: Period) -> Period:
-    length = len(period.months)
-    return Period(add_months(period.start, -length), add_months(period.start, -1))
 
 
 __all__ = ["CARE", "Dashboard", "dashboard", "scope_parse", "units_of"]
