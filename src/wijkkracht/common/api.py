@@ -25,6 +25,7 @@ from http import HTTPStatus
 from typing import Any, ClassVar
 
 import uritemplate
+from django.core.exceptions import NON_FIELD_ERRORS as DJANGO_NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -103,8 +104,9 @@ def field_errors(data: Any) -> dict[str, list[str]]:
 
     Nested serializer errors (``{"members": {1: {"bsn": [...]}}}``, a list per item, or a dict per list
     index) become dotted paths (``members.1.bsn``); what a nested item says about itself as a whole sits
-    at the item's path (``members.1``); a bare list, a bare message or a ``detail`` become
-    ``non_field_errors``. Keys that are already paths (``members.0.bsn`` from a service) are kept."""
+    at the item's path (``members.1``); a bare list, a bare message, a ``detail`` or Django's ``__all__`` (a
+    service's error that belongs to no field) become ``non_field_errors``. Keys that are already paths
+    (``members.0.bsn`` from a service) are kept."""
     flat: dict[str, list[str]] = {}
 
     def add(path: str, message: Any) -> None:
@@ -114,7 +116,7 @@ def field_errors(data: Any) -> dict[str, list[str]]:
         if isinstance(node, dict):
             for key, value in node.items():
                 name = str(key)
-                if name in {NON_FIELD_ERRORS, "detail"}:
+                if name in {NON_FIELD_ERRORS, DJANGO_NON_FIELD_ERRORS, "detail"}:
                     walk(value, path)
                 else:
                     walk(value, f"{path}.{name}" if path else name)

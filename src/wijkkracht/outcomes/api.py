@@ -9,7 +9,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -29,14 +28,6 @@ class DashboardPermission(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return selectors.may_see_dashboard(request.user)
-
-
-def _django_to_drf(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(
-            {key: [m for e in value for m in e.messages] for key, value in error.error_dict.items()}
-        )
-    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 MONTH_HELP = "A month as YYYY-MM. The period is at most ten years; by default the last twelve months."
@@ -231,19 +222,17 @@ def benchmark_data(board: selectors.Dashboard) -> dict[str, Any]:
 
 
 def dashboard_from_query(user: Any, query: dict[str, Any]) -> selectors.Dashboard:
-    try:
-        period = period_parse(start=query.get("from"), end=query.get("until"))
-        scope = selectors.scope_parse(compare=query.get("compare"), team_id=query.get("team"))
-        return selectors.dashboard(
-            user=user,
-            period=period,
-            scope=scope,
-            indicator_code=query.get("indicator") or None,
-            case_mix=bool(query.get("case_mix")),
-            trend_unit=query.get("unit"),
-        )
-    except DjangoValidationError as error:
-        raise _django_to_drf(error) from None
+    # A service's ValidationError becomes a 400 with field messages in `common.api.exception_handler`.
+    period = period_parse(start=query.get("from"), end=query.get("until"))
+    scope = selectors.scope_parse(compare=query.get("compare"), team_id=query.get("team"))
+    return selectors.dashboard(
+        user=user,
+        period=period,
+        scope=scope,
+        indicator_code=query.get("indicator") or None,
+        case_mix=bool(query.get("case_mix")),
+        trend_unit=query.get("unit"),
+    )
 
 
 class BenchmarkViewSet(ApiGenericViewSet):
@@ -330,18 +319,15 @@ class ConclusionViewSet(ApiGenericViewSet, mixins.ListModelMixin):
         serializer = ConclusionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            period = period_parse(start=data["from"], end=data["until"])
-            scope = selectors.scope_parse(compare=data["compare"], team_id=data.get("team"))
-            conclusion = services.outlier_conclusion_record(
-                user=request.user,
-                period=period,
-                scope=scope,
-                indicator_code=data["indicator"],
-                unit_id=data["unit"],
-                case_mix=data["case_mix"],
-                conclusion=data["conclusion"],
-            )
-        except DjangoValidationError as error:
-            raise _django_to_drf(error) from None
+        period = period_parse(start=data["from"], end=data["until"])
+        scope = selectors.scope_parse(compare=data["compare"], team_id=data.get("team"))
+        conclusion = services.outlier_conclusion_record(
+            user=request.user,
+            period=period,
+            scope=scope,
+            indicator_code=data["indicator"],
+            unit_id=data["unit"],
+            case_mix=data["case_mix"],
+            conclusion=data["conclusion"],
+        )
         return Response(ConclusionSerializer(conclusion).data, status=status.HTTP_201_CREATED)

@@ -11,8 +11,6 @@ Not a router resource: it is neither a list nor a record, and routed by its own 
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
@@ -71,15 +69,6 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
         return renderer, renderer.media_type
 
 
-def _api_errors(error: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(
-        {
-            ("non_field_errors" if field == NON_FIELD_ERRORS else field): [m for e in errors for m in e.messages]
-            for field, errors in error.error_dict.items()
-        }
-    )
-
-
 class OutcomesRolePermission(BasePermission):
     """Only the roles of the outcomes policy reach the export at all (the dashboard's and the export's): anyone
     else — a partner, a social worker — is refused before the request is read. Whether the role may export is
@@ -119,15 +108,12 @@ class ResearchExportViewSet(ApiViewSet):
         serializer = ResearchExportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            result = services.research_export_create(
-                access=AccessContext.from_request(request, purpose=EXPORT_PURPOSE),
-                period_start=data.get("from"),
-                period_end=data.get("until"),
-                file_format=data["format"],
-            )
-        except DjangoValidationError as error:
-            raise _api_errors(error) from None
+        result = services.research_export_create(
+            access=AccessContext.from_request(request, purpose=EXPORT_PURPOSE),
+            period_start=data.get("from"),
+            period_end=data.get("until"),
+            file_format=data["format"],
+        )
         response = HttpResponse(result.content, content_type=result.content_type)
         response["Content-Disposition"] = f'attachment; filename="{result.file_name}"'
         return response
