@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from wijkkracht.accounts.tests.factories import PASSWORD
 from wijkkracht.common.tests.browser import assert_accessible, log_in
@@ -64,8 +65,9 @@ def test_the_household_page_summary_and_jumping_to_a_section_by_keyboard(world, 
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("window.location.hash === '#taken'")
-    assert page.evaluate("document.activeElement.id") == "taken"
-    assert link.get_attribute("aria-current") == "location"
+    page.wait_for_function("document.activeElement !== null && document.activeElement.id === 'taken'")
+    # The mark is set on the 'hashchange' event, which the browser fires after the hash changed: wait for it.
+    expect(link).to_have_attribute("aria-current", "location")
     assert page.locator('nav.section-nav a[href="#overzicht"]').get_attribute("aria-current") is None
     assert page.locator("#taken").get_by_text("Huisbezoek plannen").is_visible()
 
