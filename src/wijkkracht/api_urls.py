@@ -6,8 +6,10 @@ from wijkkracht.casefile import handover_api as casefile_handover_api
 from wijkkracht.casefile import worklist_api as casefile_worklist_api
 from wijkkracht.consent import api as consent_api
 from wijkkracht.diagnosis import api as diagnosis_api
+from wijkkracht.escalations import api as escalations_api
 from wijkkracht.households import api as households_api
 from wijkkracht.instruments import api as instruments_api
+from wijkkracht.mandate import api_routes as mandate_api_routes
 from wijkkracht.outcomes import api as outcomes_api
 from wijkkracht.outcomes import export_api as outcomes_export_api
 from wijkkracht.plans import api as plans_api
@@ -43,9 +45,13 @@ router.register("consents", consent_api.ConsentViewSet, basename="consent")
 router.register("referrals", referrals_api.ReferralViewSet, basename="referral")
 router.register("outcomes/indicators", outcomes_api.IndicatorViewSet, basename="outcomes-indicator")
 router.register("outcomes/conclusions", outcomes_api.ConclusionViewSet, basename="outcomes-conclusion")
+mandate_api_routes.register(router)
+escalations_api.register(router)
 
 urlpatterns = [
     *router.urls,
+    *mandate_api_routes.urlpatterns,
+    *escalations_api.urlpatterns,
     # The benchmark: one answer (aggregates for a period), neither a list nor a record (see outcomes.api).
     path(
         "outcomes/benchmark/",

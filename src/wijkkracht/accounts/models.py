@@ -17,6 +17,10 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
     #: Staff of a partner organisation on the social map: sees only the referrals addressed to it.
     PARTNER = "partner", _("Partner organisation")
+    #: A manager with the power to push through (doorzettingsmacht, §6.3): answers escalations, approves
+    #: spending beyond a team's budget, sees the budgets of their teams; never case files, unless an open
+    #: escalation to them grants it for that one household (`mandate`).
+    MANAGER = "manager", _("Manager")
 
 
 #: Roles that work with case files (personal data of households).

@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 MAIL_FAILED = "mail_failed"
 
 #: The roles an administrator may give through `/beheer/`; the oversight roles are given on the command line.
-ASSIGNABLE_ROLES = frozenset(CASE_ROLES | {Role.POLICY_OFFICER, Role.PARTNER})
+ASSIGNABLE_ROLES = frozenset(CASE_ROLES | {Role.POLICY_OFFICER, Role.PARTNER, Role.MANAGER})
 
 #: Fields that are rights: nobody changes their own, and nobody changes them on another administrator.
 RIGHTS_FIELDS = ("role", "is_active", "is_staff", "is_superuser", "groups", "user_permissions", "teams")

@@ -22,8 +22,10 @@ from wijkkracht.casefile.forms import ReopenForm, StatusChangeForm
 from wijkkracht.common.decorators import case_worker_required
 from wijkkracht.common.forms import apply_service_errors
 from wijkkracht.diagnosis.selectors import diagnosis_overview
+from wijkkracht.escalations import selectors as escalation_selectors
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households.models import HouseholdStatus, Person, Task, TaskStatus, is_adult
+from wijkkracht.mandate import selectors as mandate_selectors
 from wijkkracht.plans.models import PlanStatus
 from wijkkracht.privacy.access import AccessContext, coordinated_team_ids_of, may_write, team_ids_of, write_refusal
 from wijkkracht.teams.models import Municipality
@@ -37,6 +39,8 @@ SECTIONS = [
     ("taken", gettext_lazy("Tasks")),
     ("leden", gettext_lazy("Members")),
     ("inkomen", gettext_lazy("Income and work")),
+    ("maatregelen", gettext_lazy("Measures")),
+    ("escalaties", gettext_lazy("Escalations")),
     ("geschiedenis", gettext_lazy("History")),
 ]
 #: `?toon=<section>` shows one long list in full, in pages of `?pagina=`.
@@ -123,6 +127,9 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "history": history_list,
         "history_page": history_page,
         "more_history": more_history,
+        # Quick action (issue 12): the measures taken for members, and escalations of the case.
+        "measures": list(mandate_selectors.household_measures(household)),
+        "escalations": list(escalation_selectors.household_escalations(household)),
     }
     return render(request, "casefile/household.html", context)
 

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "wijkkracht.socialmap",
     "wijkkracht.consent",
     "wijkkracht.referrals",
+    "wijkkracht.mandate",
+    "wijkkracht.escalations",
     "wijkkracht.casefile",
     "wijkkracht.monitoring",
     "wijkkracht.outcomes",

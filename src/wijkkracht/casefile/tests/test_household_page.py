@@ -18,7 +18,18 @@ from wijkkracht.plans.tests.helpers import start_plan
 from wijkkracht.privacy.models import AccessLogEntry
 
 TODAY = timezone.localdate
-SECTION_ANCHORS = ["overzicht", "diagnose", "plan", "contacten", "taken", "leden", "inkomen", "geschiedenis"]
+SECTION_ANCHORS = [
+    "overzicht",
+    "diagnose",
+    "plan",
+    "contacten",
+    "taken",
+    "leden",
+    "inkomen",
+    "maatregelen",
+    "escalaties",
+    "geschiedenis",
+]
 
 
 def _page(client, household, query=""):

@@ -25,9 +25,11 @@ LAYERS: dict[str, int] = {
     "monitoring": 4,
     "consent": 5,
     "referrals": 6,
-    "casefile": 7,
-    "outcomes": 8,
-    "demo": 9,
+    "mandate": 7,
+    "escalations": 8,
+    "casefile": 9,
+    "outcomes": 10,
+    "demo": 11,
 }
 
 #: Imports against the direction that are there on purpose, with the reason.

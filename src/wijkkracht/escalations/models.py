@@ -1,0 +1,98 @@
+"""Escalation of a stuck case (issue 12, guide §6.3): to the team coordinator, and further to a manager with the
+power to push through (doorzettingsmacht). Response times per level are policy data (`mandate.policy`)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wijkkracht.households.models import Household
+from wijkkracht.teams.models import Team
+
+NOTE_MAX = 1000
+
+
+class EscalationLevel(models.TextChoices):
+    COORDINATOR = "coordinator", _("Team coordinator")
+    MANAGER = "manager", _("Manager (power to push through)")
+
+
+class EscalationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Escalation(models.Model):
+    """A stuck case put before the coordinator, and further before a manager with the power to push through.
+    While it lies with a manager and is open, the team's managers may read that household's case file, logged
+    with the escalation as purpose."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="escalations")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="escalations", verbose_name=_("team"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    raised_at = models.DateTimeField(_("raised at"))
+    blocked = models.TextField(_("what is blocked"), max_length=NOTE_MAX)
+    blocked_by = models.CharField(_("blocked by whom"), max_length=300)
+    needed = models.TextField(_("what is needed"), max_length=NOTE_MAX)
+    level = models.CharField(
+        _("level"), max_length=12, choices=EscalationLevel.choices, default=EscalationLevel.COORDINATOR
+    )
+    #: The response deadline at the current level (a date: working days from the day it reached the level).
+    respond_by = models.DateField(_("respond by"))
+    forwarded_at = models.DateTimeField(_("forwarded to a manager at"), null=True, blank=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    forward_reason = models.TextField(_("why a manager is needed"), max_length=NOTE_MAX, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EscalationStatus.choices, default=EscalationStatus.OPEN
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.TextField(_("outcome"), max_length=NOTE_MAX, blank=True)
+    lock_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        indexes = [
+            models.Index(fields=["team", "status", "level", "respond_by"]),
+            models.Index(fields=["household", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=EscalationLevel.values),
+                name="escalation_level_known",
+                violation_error_message=_("Unknown level."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=EscalationStatus.values),
+                name="escalation_status_known",
+                violation_error_message=_("Unknown status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level=EscalationLevel.COORDINATOR) | Q(forwarded_at__isnull=False),
+                name="escalation_manager_forwarded",
+                violation_error_message=_("An escalation reaches a manager by being forwarded."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=EscalationStatus.OPEN, resolved_at__isnull=True)
+                    | (Q(status=EscalationStatus.RESOLVED, resolved_at__isnull=False) & ~Q(outcome=""))
+                ),
+                name="escalation_resolved_has_outcome",
+                violation_error_message=_("A resolved escalation records its outcome."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.get_status_display()}"
+
+    @property
+    def grants_case_access(self) -> bool:
+        return self.status == EscalationStatus.OPEN and self.level == EscalationLevel.MANAGER

@@ -1,0 +1,11 @@
+"""API of the budgets (issue 12). Filled in by the budgets work."""
+
+from typing import Any
+
+
+def register(router: Any) -> None:
+    """Register this area's viewsets on the API router."""
+
+
+#: Extra API paths that are neither a list nor a record (mounted under /api/v1/).
+urlpatterns: list = []
