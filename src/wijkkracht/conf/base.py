@@ -206,6 +206,11 @@ if _database_pool is not None:
 HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT", "1.5"))
 #: Extra instrument definition files (YAML) of the municipality, next to the shipped ones.
 INSTRUMENTS_DIR = os.environ.get("WIJKKRACHT_INSTRUMENTS_DIR") or None
+#: Policy files of the municipality in place of the shipped ones (validated on start-up by `wijkkracht check`):
+#: the outcomes (indicators, limits, pyramid rule, roles) and the mandate (measure kinds, mandates, financing
+#: rates, escalation response times; an upload in /beheer/ overrides it).
+OUTCOMES_POLICY_FILE = os.environ.get("OUTCOMES_POLICY_FILE", "")
+MANDATE_POLICY_FILE = os.environ.get("MANDATE_POLICY_FILE", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
