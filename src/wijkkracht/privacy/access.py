@@ -2,7 +2,10 @@
 
 A case worker (social worker, team coordinator, second-line case director) sees the households of the
 teams they belong to, and those handed over to them. Everyone else sees no case files at all: policy
-officers get aggregates, functional administrators configuration.
+officers get aggregates, functional administrators configuration, managers budgets and escalations. The one
+exception lives above this module, in `escalations`: while an escalation of a household lies open with the
+managers of its team, they read that household's case file through the escalation (a page of its own, every
+read logged with the escalation as purpose) — never through the lists and pages of this module's rule.
 """
 
 import ipaddress
