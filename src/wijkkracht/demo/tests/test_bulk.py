@@ -3,17 +3,17 @@ constraint holding. One checker walks the case files and asserts the rules; it r
 through the services (so the checker is proven on known-good data) and on one built mostly in bulk."""
 
 import datetime
-import shutil
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from wijkkracht.accounts.models import Role, User
+from wijkkracht.common.tests.shared_world import shared_data
 from wijkkracht.common.validation import validate_bsn
 from wijkkracht.demo import bulk
 from wijkkracht.demo.builder import build_demo
@@ -38,6 +38,9 @@ from wijkkracht.referrals.models import Referral
 from wijkkracht.teams.models import Team, TeamMembership
 
 SHOWCASE = 30
+
+#: One worker builds the module's showcase once (`--dist loadgroup`), instead of each worker its own.
+pytestmark = pytest.mark.xdist_group("demo-bulk")
 
 
 def check_rules() -> dict[str, int]:
@@ -206,19 +209,35 @@ def tables_with_rows() -> set[str]:
     return {table for table, count in table_counts().items() if count}
 
 
-@pytest.mark.django_db
-def test_the_checker_holds_on_a_demo_built_through_the_services():
-    build_demo(households=SHOWCASE, seed=2026, showcase=SHOWCASE)
+@pytest.fixture(scope="module")
+def showcase(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The showcase (30 households through the services, seed 2026), built once for the module: building it
+    was most of each test's time. Every test runs in a savepoint of it (`common.tests.shared_world`), so each
+    starts from exactly the showcase, and what a test adds (bulk copies, more households) is gone after it.
+    Tests that need an empty database live in `test_command.py`."""
+    yield from shared_data(
+        django_db_blocker,
+        lambda: (
+            build_demo(households=SHOWCASE, seed=2026, showcase=SHOWCASE),
+            list(Household.objects.values_list("id", flat=True)),
+        ),
+    )
+
+
+@pytest.fixture
+def showcase_ids(showcase, db) -> set[int]:  # type: ignore[no-untyped-def]
+    return set(showcase[1])
+
+
+def test_the_checker_holds_on_a_demo_built_through_the_services(showcase_ids):
     checked = check_rules()
     assert checked["households"] == SHOWCASE and checked["contacts"] > SHOWCASE and checked["plans"] > 5
 
 
-@pytest.mark.django_db
-def test_bulk_households_obey_every_rule_and_are_the_same_kind_of_data():
-    build_demo(households=SHOWCASE, seed=2026, showcase=SHOWCASE)
+def test_bulk_households_obey_every_rule_and_are_the_same_kind_of_data(showcase_ids):
     services_tables = tables_with_rows()
     services_counts = table_counts()
-    showcase_ids = set(Household.objects.values_list("id", flat=True))
+    assert set(Household.objects.values_list("id", flat=True)) == showcase_ids
     services_per_household = {
         "members": Person.objects.count() / SHOWCASE,
         "contacts": Contact.objects.count() / SHOWCASE,
@@ -261,18 +280,6 @@ def test_bulk_households_obey_every_rule_and_are_the_same_kind_of_data():
     assert not showcase_addresses & set(copied.values_list("postcode", "house_number", "name"))
 
 
-@pytest.mark.django_db
-def test_new_demo_accounts_share_one_password_hash(client):
-    build_demo(households=SHOWCASE + 10, seed=1, showcase=SHOWCASE, households_per_team=10)
-    # staff, partners and the city's workers: one hash (hashing costs ~0.3 s a time in production)
-    assert User.objects.count() > 30
-    assert len(set(User.objects.values_list("password", flat=True))) == 1
-    worker = User.objects.filter(username__startswith="wijkteam").first()
-    assert worker is not None
-    response = client.post("/inloggen/", {"username": worker.username, "password": "wijkkracht-demo"})
-    assert response.status_code == 302
-
-
 def city_snapshot():
     return sorted(
         (
@@ -288,20 +295,20 @@ def city_snapshot():
     )
 
 
-@pytest.mark.django_db
-def test_the_same_seed_gives_the_same_city():
+def test_the_same_seed_gives_the_same_city(showcase_ids):
+    """The bulk copies: the same seed gives the same copies, another seed others (the showcase's households,
+    through the services, are checked the same way in `test_demo.test_the_same_seed_gives_the_same_municipality`)."""
     build_demo(households=SHOWCASE + 30, seed=5, showcase=SHOWCASE)
     first = city_snapshot()
-    Household.objects.all().delete()
+    Household.objects.exclude(id__in=showcase_ids).delete()
     build_demo(households=SHOWCASE + 30, seed=5, showcase=SHOWCASE)
     assert city_snapshot() == first
-    Household.objects.all().delete()
+    Household.objects.exclude(id__in=showcase_ids).delete()
     build_demo(households=SHOWCASE + 30, seed=6, showcase=SHOWCASE)
     assert city_snapshot() != first
 
 
-@pytest.mark.django_db
-def test_extending_the_city_adds_only_what_is_missing():
+def test_extending_the_city_adds_only_what_is_missing(showcase_ids):
     build_demo(households=SHOWCASE + 10, seed=5, showcase=SHOWCASE)
     first = city_snapshot()
     result = build_demo(households=SHOWCASE + 25, seed=5, showcase=SHOWCASE)
@@ -310,43 +317,10 @@ def test_extending_the_city_adds_only_what_is_missing():
     check_rules()
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("households", [-1, 1_000_001])
-def test_a_number_out_of_range_is_refused_in_dutch_and_builds_nothing(households):
-    with pytest.raises(CommandError, match=r"--households moet tussen 0 en 1\.000\.000 liggen"):
-        call_command("demo", households=households, stdout=StringIO())
-    assert Household.objects.count() == 0 and Team.objects.count() == 0 and User.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_a_disk_too_small_is_refused_in_dutch_and_builds_nothing(monkeypatch):
-    real = shutil.disk_usage
-
-    def small_disk(path):
-        usage = real(path)
-        return usage._replace(free=500 * 1024 * 1024)  # 500 MB: room for ~12,000 households, not 100,000
-
-    monkeypatch.setattr(shutil, "disk_usage", small_disk)
-    with pytest.raises(CommandError, match="Te weinig schijfruimte") as refused:
-        call_command("demo", households=100_000, stdout=StringIO())
-    assert "100.000 nieuwe huishoudens" in str(refused.value)
-    assert Household.objects.count() == 0 and Team.objects.count() == 0 and User.objects.count() == 0
-    # a size the disk can hold is built
-    call_command("demo", households=3, stdout=StringIO())
-    assert Household.objects.count() == 3
-
-
-@pytest.mark.django_db
-def test_progress_shows_households_per_second_and_time_to_go():
+def test_progress_shows_households_per_second_and_time_to_go(showcase_ids):
+    # The command builds its households through the services up to 300: five more on the showcase.
     out = StringIO()
     call_command("demo", households=SHOWCASE + 5, stdout=out, verbosity=2)
     lines = [line for line in out.getvalue().splitlines() if line.startswith("  huishoudens")]
     assert lines and lines[-1].startswith(f"  huishoudens [{'#' * 30}] {SHOWCASE + 5}/{SHOWCASE + 5} ")
     assert "/s, nog 0:00" in lines[-1]
-
-
-def test_team_count_makes_a_large_city_of_teams_of_2500():
-    assert bulk.team_count(300) == 3
-    assert bulk.team_count(10_000) == 4
-    assert bulk.team_count(100_000) == 40
-    assert bulk.team_count(1_000_000) == bulk.MAX_TEAMS

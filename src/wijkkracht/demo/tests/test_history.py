@@ -3,12 +3,14 @@ workers that differ enough for the benchmark to show a real outlier. Everything 
 files themselves (registrations, contacts, status changes, scores), not from the outcomes app."""
 
 import datetime
+import re
 from collections import Counter, defaultdict
 
 import pytest
 from django.utils import timezone
 
 from wijkkracht.accounts.models import User
+from wijkkracht.common.tests.shared_world import shared_data
 from wijkkracht.demo.builder import LADDER_WORKER, SLOW_TEAM, WIJKEN, build_demo
 from wijkkracht.diagnosis.models import Measurement, MeasurementStatus
 from wijkkracht.diagnosis.rules import is_adult
@@ -35,10 +37,27 @@ def months_back(day: datetime.date, today: datetime.date) -> int:
     return (today.year - day.year) * 12 + today.month - day.month
 
 
-@pytest.mark.django_db
-def test_the_demo_has_18_months_of_history_and_a_team_and_a_worker_that_stand_out():
-    # One city for both checks (building it is most of the time).
-    build_demo(households=HOUSEHOLDS, seed=2026, showcase=SHOWCASE, households_per_team=200)
+#: One worker builds the module's city once (`--dist loadgroup`), instead of each worker its own.
+pytestmark = pytest.mark.xdist_group("demo-history")
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """One city for the module (building it is most of the time), built once; each test runs in a savepoint
+    of it (`common.tests.shared_world`) and only reads it."""
+    yield from shared_data(
+        django_db_blocker,
+        lambda: build_demo(households=HOUSEHOLDS, seed=2026, showcase=SHOWCASE, households_per_team=200),
+    )
+
+
+@pytest.fixture
+def showcase(city, db) -> list[int]:  # type: ignore[no-untyped-def]
+    """The ids of the households built through the services (the rest are bulk copies of them)."""
+    return showcase_ids()
+
+
+def test_the_demo_has_18_months_of_history_and_a_team_and_a_worker_that_stand_out(showcase):
     check_history(timezone.localdate())
     check_outliers()
 
@@ -154,3 +173,53 @@ def check_outliers() -> None:
     assert climbed[True]["adults"] >= 10, dict(climbed)
     up = {key: counts["up"] / counts["adults"] for key, counts in climbed.items()}
     assert up[True] > up[False] + 0.3, (up, dict(climbed))
+
+
+# The demo's case files, read on the same city (they were tests of their own demo of 30–60 households through
+# the services; its 60 showcase households are built the same way here).
+
+
+def test_handed_over_households_have_a_regisseur(showcase):
+    handed_over = Household.objects.filter(status=HouseholdStatus.HANDED_OVER)
+    assert handed_over.exists()
+    for household in handed_over:
+        assert household.second_line_regisseur is not None
+
+
+def test_demo_has_measurements_that_show_progress(showcase):
+    from wijkkracht.diagnosis.progress import progress_between
+    from wijkkracht.diagnosis.rules import intake_gaps
+    from wijkkracht.diagnosis.selectors import first_complete
+
+    measurements = Measurement.objects.filter(household_id__in=showcase)
+    assert measurements.filter(moment=0, status=MeasurementStatus.COMPLETE).count() > 20
+    follow_ups = measurements.filter(moment=1, instrument_code="integrale-nulmeting")
+    assert follow_ups.exists()
+    improved = sum(progress_between(first_complete(m), m).improved for m in follow_ups)
+    worse = sum(progress_between(first_complete(m), m).worse for m in follow_ups)
+    assert improved > worse  # teams make a difference, mostly
+    # every household past the intake satisfies the work-from-the-start rule
+    for household in Household.objects.filter(id__in=showcase, status__in=["plan", "in_progress"]):
+        assert intake_gaps(household, household.status_since) == []
+
+
+def test_demo_contact_notes_match_their_kind(showcase):
+    """A no-show is no conversation and a phone call or e-mail is not at home: the demo shows what real
+    notes look like, so every note must fit its kind of contact."""
+    not_for = {
+        ContactKind.NO_SHOW: ("gesproken", "gesprek", "samen", "besproken", "thuis"),
+        ContactKind.PHONE: ("thuis", "huisbezoek", "op kantoor", "samen de post"),
+        ContactKind.DIGITAL: ("thuis", "huisbezoek", "op kantoor"),
+        ContactKind.OFFICE: ("thuis", "huisbezoek", "telefonisch"),
+        ContactKind.HOME_VISIT: ("telefonisch", "gebeld", "op kantoor"),
+    }
+    kinds = set()
+    for contact in Contact.objects.all():
+        kinds.add(contact.kind)
+        # an appointment still to come says what is planned, not what happened
+        planned = contact.date > timezone.localdate()
+        assert contact.note.startswith("Gepland,") == planned, (contact.date, contact.note)
+        note = contact.note.lower()
+        wrong = [word for word in not_for.get(contact.kind, ()) if re.search(rf"\b{word}\b", note)]
+        assert not wrong, (contact.kind, contact.note)
+    assert ContactKind.NO_SHOW in kinds and ContactKind.PHONE in kinds
