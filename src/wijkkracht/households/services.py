@@ -1048,6 +1048,51 @@ def task_cancel(*, access: AccessContext, task: Task, reason: str) -> Task:
     return task
 
 
+# --- system tasks of other apps (issue 12: approval requests of measures) ------------------------------
+
+
+def _system_task_key(key: str, assigned_to_id: int) -> str:
+    return _dedupe_key("system-task", key, assigned_to_id)
+
+
+def system_task_create(
+    *, household: Household, assigned_to: User, title: str, due_date: datetime.date, key: str
+) -> Task | None:
+    """A task the system makes for a worker of the household's team (for instance: approve a measure), once
+    per `key` and worker while open. The caller runs it in its transaction, logs the change and refreshes the
+    household's figures. None when an open task with the same key exists for that worker."""
+    dedupe_key = _system_task_key(key, assigned_to.id)
+    if Task.objects.filter(team_id=household.team_id, dedupe_key=dedupe_key, status=TaskStatus.OPEN).exists():
+        return None
+    return Task.objects.create(
+        household=household,
+        team_id=household.team_id,
+        assigned_to=assigned_to,
+        title=title[:TITLE_MAX_LENGTH],
+        due_date=due_date,
+        dedupe_key=dedupe_key,
+    )
+
+
+def system_tasks_close(*, household_id: int, key: str, by: User, cancelled: bool = False, reason: str = "") -> int:
+    """Close the open tasks `system_task_create` made with `key` on a household (done, or cancelled when the
+    matter went away), in the caller's transaction; the number closed."""
+    open_tasks = Task.objects.filter(household_id=household_id, status=TaskStatus.OPEN).exclude(dedupe_key="")
+    ids = [
+        task_id
+        for task_id, assigned_to_id, dedupe_key in open_tasks.values_list("id", "assigned_to_id", "dedupe_key")
+        if dedupe_key == _system_task_key(key, assigned_to_id)
+    ]
+    if not ids:
+        return 0
+    return Task.objects.filter(id__in=ids, status=TaskStatus.OPEN).update(
+        status=TaskStatus.CANCELLED if cancelled else TaskStatus.DONE,
+        done_at=timezone.now(),
+        done_by=by,
+        reason=reason[:REASON_MAX_LENGTH],
+    )
+
+
 # --- income and work situation (issue 11) -------------------------------------------------------------
 
 
