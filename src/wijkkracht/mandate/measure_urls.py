@@ -1,6 +1,14 @@
-"""Pages of the measures (issue 12). Filled in by the measures work."""
+"""Pages of the measures (issue 12): under the household they belong to, and the approvals that wait."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from wijkkracht.mandate import views
 
 app_name = "measures"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("huishoudens/<id:household_id>/maatregelen/nieuw/", views.measure_propose, name="propose"),
+    path("huishoudens/<id:household_id>/maatregelen/<id:measure_id>/", views.measure_detail, name="detail"),
+    path("huishoudens/<id:household_id>/maatregelen/<id:measure_id>/besluit/", views.measure_letter, name="letter"),
+    path("maatregelen/goedkeuren/", views.approvals, name="approvals"),
+]
