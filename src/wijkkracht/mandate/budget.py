@@ -13,18 +13,29 @@ until it is paid, **spent** from the day it is paid; **remaining** = budget − 
 page shows the cumulative *planned* budget (base and direct help in twelfths, contacts as they happened) and the
 committed, spent and remaining amounts at the month's end. Amounts are Decimal euros, rounded to cents only
 where shown or compared (`quantize`).
+
+Who may see a team's budget (`budget_team_get`): its members with a case role and its managers; another team's
+budget is a 404 like a missing one, other roles (policy officer, administrators, partner) a 403. A budget holds
+no household's data: amounts per kind of measure at most.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from wijkkracht.accounts.models import CASE_ROLES, Role
 from wijkkracht.households.models import Contact, ContactKind
 from wijkkracht.mandate.models import Measure, MeasureStatus
 from wijkkracht.mandate.policy import MandatePolicy, Rates, mandate_policy
+from wijkkracht.privacy.access import memberships_of
 from wijkkracht.teams.models import Team, Wijk
 
 CENT = Decimal("0.01")
@@ -43,6 +54,17 @@ class BudgetMonth:
     spent: Decimal  # cumulative spending to the month's end
     remaining: Decimal  # the year's budget minus committed and spent at the month's end
     contacts: int  # client contacts in the month
+    begun: bool  # the month has begun on `as_of` (later months repeat today's state: nothing is known yet)
+
+
+@dataclass(frozen=True)
+class KindSpending:
+    """Committed and spent per kind of measure (the most detail a budget shows: no household's data)."""
+
+    kind_code: str
+    kind_name: str
+    committed: Decimal
+    spent: Decimal
 
 
 @dataclass(frozen=True)
@@ -62,6 +84,7 @@ class TeamBudget:
     remaining: Decimal
     warn_below_share: Decimal
     months: tuple[BudgetMonth, ...]
+    kinds: tuple[KindSpending, ...] = ()
 
     @property
     def warning(self) -> bool:
@@ -73,6 +96,13 @@ class TeamBudget:
         return self.remaining <= 0
 
     @property
+    def remaining_share(self) -> Decimal:
+        """The remaining part of the budget as a percentage (0 when there is no budget), one decimal."""
+        if self.total <= 0:
+            return ZERO
+        return (self.remaining * 100 / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
     def used_share(self) -> Decimal:
         if self.total <= 0:
             return Decimal(1)
@@ -80,10 +110,20 @@ class TeamBudget:
 
 
 def team_residents(team: Team) -> Decimal:
-    """The residents of the team's districts; a district shared by n teams counts 1/n for each."""
+    """The residents of the team's districts; a district shared by n teams counts 1/n for each.
+
+    (The teams are counted in a query of their own: annotating `Count("teams")` on a queryset filtered on the
+    same relation would count only the join row of the filter, 1 for every district.)"""
+    wijken = list(Wijk.objects.filter(teams=team).values_list("id", "residents"))
+    team_counts = {
+        row["wijk_id"]: row["n"]
+        for row in Team.wijken.through.objects.filter(wijk_id__in=[wijk_id for wijk_id, _residents in wijken])
+        .values("wijk_id")
+        .annotate(n=Count("team_id"))
+    }
     total = ZERO
-    for wijk in Wijk.objects.filter(teams=team).annotate(team_count=Count("teams")):
-        total += Decimal(wijk.residents) / Decimal(max(wijk.team_count, 1))
+    for wijk_id, residents in wijken:
+        total += Decimal(residents) / Decimal(max(team_counts.get(wijk_id, 1), 1))
     return total
 
 
@@ -110,7 +150,7 @@ def budget_measures(team: Team, year: int) -> list[Measure]:
     return list(
         Measure.objects.filter(
             team=team, spends_budget=True, status=MeasureStatus.APPROVED, start_date__year=year
-        ).only("amount", "approved_at", "paid_on", "start_date")
+        ).only("amount", "approved_at", "paid_on", "start_date", "kind_code", "kind_name")
     )
 
 
@@ -144,7 +184,7 @@ def team_budget(
         committed = spent = ZERO
         for measure in measures:
             amount = measure.amount or ZERO
-            approved = measure.approved_at.date() if measure.approved_at else None
+            approved = timezone.localdate(measure.approved_at) if measure.approved_at else None
             if measure.paid_on is not None and measure.paid_on <= end:
                 spent += amount
             elif approved is not None and approved <= end:
@@ -157,6 +197,7 @@ def team_budget(
                 spent=cents(spent),
                 remaining=cents(total - committed - spent),
                 contacts=per_month.get(month, 0),
+                begun=datetime.date(year, month, 1) <= as_of,
             )
         )
     committed = sum(((m.amount or ZERO) for m in measures if m.paid_on is None), ZERO)
@@ -177,7 +218,53 @@ def team_budget(
         remaining=cents(total - committed - spent),
         warn_below_share=policy.financing.warn_below_share,
         months=tuple(months),
+        kinds=_kinds(measures),
     )
+
+
+def _kinds(measures: list[Measure]) -> tuple[KindSpending, ...]:
+    found: dict[str, list[Any]] = {}
+    for measure in measures:
+        entry = found.setdefault(measure.kind_code, [measure.kind_name, ZERO, ZERO])
+        entry[2 if measure.paid_on is not None else 1] += measure.amount or ZERO
+    return tuple(
+        KindSpending(kind_code=code, kind_name=name, committed=cents(committed), spent=cents(spent))
+        for code, (name, committed, spent) in sorted(found.items(), key=lambda item: str(item[1][0]))
+    )
+
+
+# --- who may see a budget ---------------------------------------------------------------------------------
+
+#: Roles that see the budgets of their teams: the case roles (members of the team) and the managers.
+BUDGET_ROLES = frozenset({*CASE_ROLES, Role.MANAGER})
+
+
+def may_see_budgets(user: Any) -> bool:
+    """`user` is any request's user (an anonymous one sees nothing)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in BUDGET_ROLES)
+
+
+def require_budget_role(user: Any) -> None:
+    if not may_see_budgets(user):
+        raise PermissionDenied(_("Team budgets are for the team's members and its managers."))
+
+
+def budget_teams(user: Any) -> tuple[Team, ...]:
+    """The teams whose budgets the user sees, by name (403 for a role without budgets)."""
+    require_budget_role(user)
+    return memberships_of(user)
+
+
+def budget_team_get(user: Any, team_id: int | None) -> Team | None:
+    """The team whose budget is asked for: one of the user's teams (the first by name when none is named;
+    None when the user has no team). Another team's id and a missing one: the same 404."""
+    teams = budget_teams(user)
+    if team_id is None:
+        return teams[0] if teams else None
+    for team in teams:
+        if team.pk == team_id:
+            return team
+    raise Http404(_("No such team."))
 
 
 def spending_totals(team_ids: list[int], year: int) -> dict[int, dict[str, Decimal]]:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from wijkkracht.accounts import services as staff_services
 from wijkkracht.accounts.models import User
@@ -27,11 +28,27 @@ class WijkPostcodeInline(ConfigurationInline):
     model = WijkPostcode
 
 
+#: The most residents a district can have: a typo of a few zeros would multiply its teams' budgets.
+MAX_WIJK_RESIDENTS = 1_000_000
+
+
 @admin.register(Wijk)
 class WijkAdmin(ConfigurationAdmin):
     list_display = ["name", "code", "residents"]
     search_fields = ["name", "code"]
     inlines = [WijkPostcodeInline]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "residents":
+            kwargs.update(
+                min_value=0,
+                max_value=MAX_WIJK_RESIDENTS,
+                help_text=gettext_lazy(
+                    "The teams' budgets are reckoned from this number (a district served by several teams counts "
+                    "for each in equal parts)."
+                ),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def membership_changes(formset: BaseInlineFormSet) -> tuple[list[User], list[User]]:
