@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from wijkkracht.accounts.models import User
 from wijkkracht.casefile import caseload, worklist
 from wijkkracht.common.decorators import case_worker_required
+from wijkkracht.escalations.selectors import escalation_summary
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households import services as household_services
 from wijkkracht.households.models import HouseholdStatus
@@ -84,7 +85,7 @@ def _caseload(request: HttpRequest, scope: caseload.CaseloadScope, teams: list[T
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
-    context = {
+    context: dict[str, object] = {
         "scope": scope,
         "page": page,
         "errors": errors,
@@ -102,6 +103,8 @@ def _caseload(request: HttpRequest, scope: caseload.CaseloadScope, teams: list[T
         "is_coordinator": bool(coordinated_team_ids_of(user)),
     }
     htmx = request.htmx  # type: ignore[attr-defined]
+    if scope == "team" and context["is_coordinator"] and not htmx:  # open and overdue escalations (issue 12)
+        context["escalation_summary"] = escalation_summary(user)
     template = "casefile/_caseload_table.html" if htmx else "casefile/caseload.html"
     # htmx swaps only successful answers: the partial with the message is a 200 for it, the page a 400.
     return render(request, template, context, status=400 if errors and not htmx else 200)

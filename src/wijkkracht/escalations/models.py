@@ -1,11 +1,14 @@
 """Escalation of a stuck case (issue 12, guide §6.3): to the team coordinator, and further to a manager with the
 power to push through (doorzettingsmacht). Response times per level are policy data (`mandate.policy`)."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wijkkracht.common.dates import is_working_day
 from wijkkracht.households.models import Household
 from wijkkracht.teams.models import Team
 
@@ -41,6 +44,8 @@ class Escalation(models.Model):
     )
     #: The response deadline at the current level (a date: working days from the day it reached the level).
     respond_by = models.DateField(_("respond by"))
+    #: The coordinator's deadline, kept when the escalation moves on to a manager (the chain shows both).
+    coordinator_respond_by = models.DateField(_("coordinator to respond by"), null=True, blank=True)
     forwarded_at = models.DateTimeField(_("forwarded to a manager at"), null=True, blank=True)
     forwarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -88,6 +93,22 @@ class Escalation(models.Model):
                 name="escalation_resolved_has_outcome",
                 violation_error_message=_("A resolved escalation records its outcome."),
             ),
+            models.CheckConstraint(
+                condition=~Q(blocked="") & ~Q(blocked_by="") & ~Q(needed=""),
+                name="escalation_says_what_is_blocked",
+                violation_error_message=_("An escalation says what is blocked, by whom, and what is needed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(forwarded_at__isnull=True) | (Q(forwarded_by__isnull=False) & ~Q(forward_reason="")),
+                name="escalation_forward_has_reason",
+                violation_error_message=_("A forwarded escalation records who forwarded it and why."),
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(status=EscalationStatus.OPEN),
+                name="escalation_one_open_per_household",
+                violation_error_message=_("This household already has an open escalation."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,3 +117,22 @@ class Escalation(models.Model):
     @property
     def grants_case_access(self) -> bool:
         return self.status == EscalationStatus.OPEN and self.level == EscalationLevel.MANAGER
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == EscalationStatus.OPEN
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """Open and past the response deadline of its current level."""
+        return self.is_open and today > self.respond_by
+
+    def working_days_overdue(self, today: datetime.date) -> int:
+        """How many working days after the deadline `today` is (0 when not overdue)."""
+        if not self.is_overdue(today):
+            return 0
+        day, count = self.respond_by, 0
+        while day < today:
+            day += datetime.timedelta(days=1)
+            if is_working_day(day):
+                count += 1
+        return count
