@@ -17,5 +17,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_socialmap": role in CASE_ROLES or role in (Role.POLICY_OFFICER, Role.FUNCTIONAL_ADMIN),
         # A partner organisation's staff: only the referrals addressed to their organisation.
         "nav_partner": role == Role.PARTNER,
+        # Measures waiting for a second person's approval (issue 12): coordinators (four eyes) and managers
+        # (spending beyond a team's budget).
+        "nav_approvals": role in (Role.TEAM_COORDINATOR, Role.MANAGER),
+        # Escalations (issue 12): coordinators answer them, managers with the power to push through too.
+        "nav_escalations": role in (Role.TEAM_COORDINATOR, Role.MANAGER),
+        # The team budget (issue 12): the team's members with a case role and its managers.
+        "nav_budget": role in CASE_ROLES or role == Role.MANAGER,
         "nav_admin": bool(user and user.is_authenticated and user.is_staff),
     }

@@ -30,6 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("monitoring:overview")
     if role == Role.PARTNER:
         return redirect("partner:referrals")
+    if role == Role.MANAGER:
+        return redirect("escalations:list")
     if role == Role.PRIVACY_OFFICER:
         return redirect("admin:privacy_accesslogentry_changelist")
     return redirect("admin:index")

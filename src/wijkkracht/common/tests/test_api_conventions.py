@@ -29,8 +29,10 @@ from wijkkracht.consent.tests.helpers import organization as consent_organizatio
 from wijkkracht.consent.tests.helpers import record as consent_record_for_tests
 from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.services import work_score_waiver_record
+from wijkkracht.escalations.tests.helpers import escalation_records
 from wijkkracht.households.models import Household, Person
 from wijkkracht.households.tests.factories import ContactFactory, TaskFactory
+from wijkkracht.mandate.tests.measure_helpers import measure_records
 from wijkkracht.plans.tests.helpers import add_action, add_goal, household_with_diagnosis, start_plan
 from wijkkracht.referrals.tests.helpers import send as referral_for_tests
 from wijkkracht.socialmap.tests.helpers import service as socialmap_service
@@ -66,7 +68,10 @@ def is_paginated(operation: dict[str, Any]) -> bool:
 
 
 #: GETs without an id that answer one object, not a list (registered as paths, not on the router).
-SINGLE_ANSWERS = {"/api/v1/outcomes/benchmark/": "the benchmark of a period: aggregates in one answer"}
+SINGLE_ANSWERS = {
+    "/api/v1/outcomes/benchmark/": "the benchmark of a period: aggregates in one answer",
+    "/api/v1/mandate/rules/": "the mandate policy in force: one document",
+}
 LISTS = [
     (route, operation)
     for method, route, operation in OPERATIONS
@@ -149,6 +154,7 @@ def build_records(world: World) -> dict[str, int]:
         "measurements": measurement.id,
         "plans": plan.id,
         "teams": world.team.id,
+        "team": world.team.id,  # {team_id}: /api/v1/budgets/{team_id}/
         "districts": world.team.wijken.first().id,
         "consents": consent_record_for_tests(world, consent_organization()).id,
         "referrals": referral_for_tests(world).id,
@@ -157,6 +163,8 @@ def build_records(world: World) -> dict[str, int]:
         "organizations": social_map_service.organization_id,
         "services": social_map_service.id,
     }
+    records |= measure_records(world)
+    records |= escalation_records(world)
     world.household.refresh_from_db()  # as it is stored now (its lock_version, its figures)
     return records
 

@@ -29,7 +29,9 @@ from wijkkracht.conftest import World, make_world
 from wijkkracht.consent.tests.helpers import organization as consent_organization
 from wijkkracht.consent.tests.helpers import record as consent_record_for_tests
 from wijkkracht.diagnosis.tests.helpers import take
+from wijkkracht.escalations.tests.helpers import escalation_records
 from wijkkracht.households.tests.factories import ContactFactory, HouseholdFactory, PersonFactory, TaskFactory
+from wijkkracht.mandate.tests.measure_helpers import measure_records
 from wijkkracht.plans.models import Suggestion
 from wijkkracht.plans.tests.helpers import add_goal, household_with_diagnosis, start_plan
 from wijkkracht.privacy.models import SIGN_IN_ACTIONS, AccessLogEntry, AccessLogSubject
@@ -44,6 +46,7 @@ NOT_CASE_DATA = {
     "instrument-detail": "instrument definitions are policy data",
     "organization-detail": "the social map: organisations and their services, no personal data",
     "service-detail": "the social map: a service of an organisation, no personal data",
+    "budget-detail": "a team's budget: amounts of the team (per kind of measure at most), no household's data",
 }
 #: The management site (admin) holds configuration only; the test below checks no case model is in it.
 NOT_CASE_NAMESPACES = {
@@ -65,6 +68,7 @@ NOT_CASE_LISTS = {
     "workload-list": "figures per worker (counts), no household's data; for team coordinators only",
     "outcomes-indicator-list": "policy data (the indicators' definitions)",
     "outcomes-conclusion-list": "what meetings concluded about outliers: aggregates, no household's data",
+    "budget-list": "the budgets of the user's teams: amounts of a team, no household's data",
 }
 CASE_APPS = {"households", "diagnosis", "plans"}
 MISSING = 987_654_321
@@ -216,6 +220,8 @@ def build_case(world: World) -> Case:
         "handover": start_handover(world).id,
         "income": anna.income_work_records.get().id,  # income-work-record-detail; recorded by `make_world`
     }
+    ids |= measure_records(world)  # measure-detail, approval-detail
+    ids |= escalation_records(world)  # the escalation pages and escalation-detail
     # A second household of the team, so that a row for the wrong household would show.
     HouseholdFactory(team=world.team, contact_person=world.worker)
     return Case(ids=ids, household_id=household.id, person_id=anna.id)

@@ -46,6 +46,8 @@ NEVER = {
     "uncovered action": "Aanmelden bij Schuldactiegeheim",
     "goal in own words": "Eigenwoordengeheim rust in huis",
     "handover summary": "Overdrachtsgeheim risico",
+    "escalation": "Escalatiegeheim blokkade",
+    "measure reason": "Maatregelgeheim wasmachine",
 }
 #: The referral of organisation B (another household): A's partner never sees any of it.
 OTHER_QUESTION = "Kan Pieterbert deelnemen aan Anderverwijzinggeheim"
@@ -165,6 +167,23 @@ def make_partner_world(world) -> PartnerWorld:  # type: ignore[no-untyped-def]
     handover = Handover.objects.create(
         household=household, team=household.team, created_by=world.worker, risks_text=NEVER["handover summary"]
     )
+    # An escalation of the case (issue 12): the escalation pages take its id.
+    from wijkkracht.escalations.tests.helpers import raise_escalation
+
+    escalation = raise_escalation(world, blocked=NEVER["escalation"])
+    # A measure above the worker's mandate (issue 12): the measure pages take its id, the approval pages its step.
+    from wijkkracht.mandate.services import measure_propose
+    from wijkkracht.mandate.tests.measure_helpers import access as measure_access
+
+    measure = measure_propose(
+        access=measure_access(world.worker),
+        household_id=household.id,
+        person_id=anna.id,
+        kind_code="bijzondere_bijstand",
+        reason=NEVER["measure reason"],
+        start_date=timezone.localdate(),
+        amount="450",
+    )
 
     org, service = organization("Woonstede")
     other_org, other_service = organization("Anderhuis")
@@ -234,6 +253,9 @@ def make_partner_world(world) -> PartnerWorld:  # type: ignore[no-untyped-def]
         "organization": org.id,
         "service": service.id,
         "handover": handover.id,
+        "escalation": escalation.id,
+        "measure": measure.id,
+        "approval": measure.approvals.get().id,
         "team": household.team_id,
         "district": household.wijk_id,
     }
