@@ -16,6 +16,7 @@ from wijkkracht.casefile import handover_services
 from wijkkracht.casefile import services as casefile_services
 from wijkkracht.casefile.models import Handover
 from wijkkracht.demo import bulk, partners
+from wijkkracht.demo.quick_action import build_quick_action
 from wijkkracht.diagnosis import services as diagnosis_services
 from wijkkracht.diagnosis.models import Measurement
 from wijkkracht.diagnosis.rules import is_adult
@@ -88,6 +89,8 @@ STAFF = (
     ("yara", "Yara", "Benali", Role.SECOND_LINE_REGISSEUR, None, ()),
     ("gijs", "Gijs", "Pool", Role.SECOND_LINE_REGISSEUR, None, ()),
     ("bram", "Bram", "de Wit", Role.POLICY_OFFICER, None, ()),
+    # The manager with the power to push through: a member of every showcase team (`quick_action`).
+    ("marieke", "Marieke", "Visser", Role.MANAGER, 0, ()),
     ("beheer", "Anouk", "Dekker", Role.FUNCTIONAL_ADMIN, None, ()),
     ("privacy", "Pim", "Privacy", Role.PRIVACY_OFFICER, None, ()),
 )
@@ -268,6 +271,8 @@ def build_demo(
             # Referrals the partner has not answered in time give the contact person a task (as `referrals
             # remind` does).
             referral_services.referral_reminders_create(today=today)
+            # Quick action (issue 12): measures, approvals waiting, escalations and the manager's teams.
+            build_quick_action(teams=teams, today=today, endpoint=DEMO_ENDPOINT, purpose=DEMO_PURPOSE)
         stats = bulk.build_bulk(
             start=max(existing, showcase),
             households=households,
