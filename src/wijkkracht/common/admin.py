@@ -185,3 +185,19 @@ class PrivacyOfficerReadOnlyAdmin(DutchAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class UploadedFileAdmin(ConfigurationAdmin):
+    """A policy or definition file uploaded in `/beheer/` (instruments, the mandate): who uploaded it and when.
+    Subclasses give the `form` that validates the content like a file on disk."""
+
+    list_display = ["name", "is_active", "uploaded_at", "uploader"]
+    readonly_fields = ["uploaded_at", "uploader"]
+
+    @admin.display(description=gettext_lazy("uploaded by"), ordering="uploaded_by")
+    def uploader(self, obj: Any) -> object:
+        return obj.uploaded_by or "–"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -215,6 +215,20 @@ def _changed_meanwhile(escalation_id: int) -> ValidationError:
     return stale_error(_("Someone else changed this escalation since you read it. Read it again and retry."))
 
 
+def _changed(access: AccessContext, escalation: Escalation, changed: int, *, what: str) -> None:
+    """After a conditional update of a forward or resolve, inside its transaction: refuse when someone else came
+    first, close the coordinators' tasks, and write the access-log row."""
+    if not changed:
+        raise _changed_meanwhile(escalation.id)
+    _coordinator_tasks_close(escalation, access.user)
+    access_log_record(
+        access=access_for(access, escalation),
+        household_id=escalation.household_id,
+        action=AccessAction.UPDATE,
+        what=what,
+    )
+
+
 def escalation_forward(*, access: AccessContext, escalation_id: int, reason: str, lock_version: int) -> Escalation:
     """Forward the escalation to the team's managers (doorzettingsmacht): by a coordinator of the team at any
     time, by the worker who raised it once the coordinator's response time has passed. The new deadline is the
@@ -250,15 +264,7 @@ def escalation_forward(*, access: AccessContext, escalation_id: int, reason: str
             respond_by=respond_by,
             lock_version=F("lock_version") + 1,
         )
-        if not changed:
-            raise _changed_meanwhile(escalation.id)
-        _coordinator_tasks_close(escalation, access.user)
-        access_log_record(
-            access=access_for(access, escalation),
-            household_id=escalation.household_id,
-            action=AccessAction.UPDATE,
-            what=f"escalation {escalation.id} forwarded to a manager",
-        )
+        _changed(access, escalation, changed, what=f"escalation {escalation.id} forwarded to a manager")
     escalation.refresh_from_db()
     return escalation
 
@@ -285,14 +291,6 @@ def escalation_resolve(*, access: AccessContext, escalation_id: int, outcome: st
             outcome=outcome,
             lock_version=F("lock_version") + 1,
         )
-        if not changed:
-            raise _changed_meanwhile(escalation.id)
-        _coordinator_tasks_close(escalation, access.user)
-        access_log_record(
-            access=access_for(access, escalation),
-            household_id=escalation.household_id,
-            action=AccessAction.UPDATE,
-            what=f"escalation {escalation.id} resolved at level {escalation.level}",
-        )
+        _changed(access, escalation, changed, what=f"escalation {escalation.id} resolved at level {escalation.level}")
     escalation.refresh_from_db()
     return escalation

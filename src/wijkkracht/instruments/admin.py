@@ -4,9 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from wijkkracht.common.admin import ConfigurationAdmin
+from wijkkracht.common.admin import ConfigurationAdmin, UploadedFileAdmin
 from wijkkracht.instruments.definitions import DefinitionError, parse_definition, read_yaml
 from wijkkracht.instruments.models import InstrumentFile, InstrumentVersion
 from wijkkracht.instruments.registry import instrument_catalogue
@@ -38,18 +37,8 @@ class InstrumentFileForm(forms.ModelForm):
 
 
 @admin.register(InstrumentFile)
-class InstrumentFileAdmin(ConfigurationAdmin):
+class InstrumentFileAdmin(UploadedFileAdmin):
     form = InstrumentFileForm
-    list_display = ["name", "is_active", "uploaded_at", "uploader"]
-    readonly_fields = ["uploaded_at", "uploader"]
-
-    @admin.display(description=gettext_lazy("uploaded by"), ordering="uploaded_by")
-    def uploader(self, obj: InstrumentFile) -> object:
-        return obj.uploaded_by or "–"
-
-    def save_model(self, request: HttpRequest, obj: InstrumentFile, form: forms.ModelForm, change: bool) -> None:
-        obj.uploaded_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(InstrumentVersion)

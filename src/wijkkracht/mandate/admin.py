@@ -7,11 +7,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wijkkracht.common.admin import ConfigurationAdmin
+from wijkkracht.common.admin import UploadedFileAdmin
 from wijkkracht.instruments.definitions import DefinitionError
 from wijkkracht.mandate.models import MandateFile
 from wijkkracht.mandate.policy import parse_text
@@ -72,15 +71,5 @@ class MandateFileForm(forms.ModelForm):
 
 
 @admin.register(MandateFile)
-class MandateFileAdmin(ConfigurationAdmin):
+class MandateFileAdmin(UploadedFileAdmin):
     form = MandateFileForm
-    list_display = ["name", "is_active", "uploaded_at", "uploader"]
-    readonly_fields = ["uploaded_at", "uploader"]
-
-    @admin.display(description=gettext_lazy("uploaded by"), ordering="uploaded_by")
-    def uploader(self, obj: MandateFile) -> object:
-        return obj.uploaded_by or "–"
-
-    def save_model(self, request: HttpRequest, obj: MandateFile, form: forms.ModelForm, change: bool) -> None:
-        obj.uploaded_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
