@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from wijkkracht.accounts.models import Role, User
+from wijkkracht.accounts.models import CASE_ROLES, Role, User
 from wijkkracht.households.figures import fold, household_figures_catch_up, overdue_q, overdue_terms_met
 from wijkkracht.households.models import OPEN_STATUSES, Household, HouseholdStatus, Person, Task, TaskStatus
 from wijkkracht.households.selectors import with_household_figures
@@ -240,9 +240,12 @@ def overdue_reasons(household: Household, today: datetime.date, contact_norm_day
 
 
 def contact_person_choices(user: User) -> QuerySet[User]:
-    """The staff a user may filter the caseload by: the members of the user's teams."""
+    """The staff a user may filter the caseload by: the case workers of the user's teams (a team's manager is a
+    member too, but never anyone's contact person)."""
     return (
-        User.objects.filter(memberships__team__in=teams_of(user)).distinct().order_by("first_name", "last_name", "id")
+        User.objects.filter(memberships__team__in=teams_of(user), role__in=CASE_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "id")
     )
 
 
@@ -270,7 +273,9 @@ def workload_for_coordinator(*, access: AccessContext, contact_norm_days: int) -
     if not team_ids:
         return []
     workers = list(
-        User.objects.filter(memberships__team_id__in=team_ids).distinct().order_by("first_name", "last_name", "id")
+        User.objects.filter(memberships__team_id__in=team_ids, role__in=CASE_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "id")
     )
     team_names: dict[int, list[str]] = {}
     for user_id, name in (

@@ -335,6 +335,24 @@ def test_the_workload_counts_per_worker_of_my_team(world, client, api):
     assert world.other_worker.id not in by_worker
 
 
+def test_a_teams_manager_is_neither_in_the_workload_nor_a_contact_person_to_filter_by(world, client):
+    """A manager (issue 12) is a member of the team for its budget and escalations, never anyone's contact
+    person: the coordinator's workload and the caseload's contact-person filter list the case workers only."""
+    from wijkkracht.accounts.models import Role
+    from wijkkracht.accounts.tests.factories import UserFactory
+    from wijkkracht.teams.models import TeamMembership
+
+    manager = UserFactory(username="manager", role=Role.MANAGER)
+    TeamMembership.objects.create(team=world.team, user=manager)
+    client.force_login(world.coordinator)
+    rows = client.get("/huishoudens/team/werkverdeling/").context["rows"]
+    assert {row.worker.username for row in rows} == {"worker", "colleague", "coordinator"}
+    from wijkkracht.casefile.caseload import contact_person_choices
+
+    choices = list(contact_person_choices(world.coordinator))
+    assert manager not in choices and world.colleague in choices
+
+
 def test_the_workload_is_for_coordinators_only(world, client, api):
     HouseholdFactory(team=world.team, contact_person=world.colleague)
     for user, status in [
