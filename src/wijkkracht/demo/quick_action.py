@@ -11,7 +11,8 @@ from wijkkracht.accounts.models import Role, User
 from wijkkracht.common.dates import add_working_days
 from wijkkracht.escalations import services as escalation_services
 from wijkkracht.escalations.models import Escalation
-from wijkkracht.households.models import OPEN_STATUSES, Household, PersonRole
+from wijkkracht.households.figures import household_figures_refresh
+from wijkkracht.households.models import OPEN_STATUSES, Household, PersonRole, Task, TaskStatus
 from wijkkracht.mandate import services as measure_services
 from wijkkracht.privacy.access import AccessContext
 from wijkkracht.teams.models import Team, TeamMembership
@@ -140,11 +141,17 @@ def _escalation(
     if index == 0:
         # Raised a week ago and still with the coordinator: overdue, it stands out on their page.
         raised = today - datetime.timedelta(days=7)
+        deadline = add_working_days(raised, 2)
         Escalation.objects.filter(id=escalation.id).update(
             raised_at=escalation.raised_at - datetime.timedelta(days=7),
-            respond_by=add_working_days(raised, 2),
-            coordinator_respond_by=add_working_days(raised, 2),
+            respond_by=deadline,
+            coordinator_respond_by=deadline,
         )
+        # The coordinators' tasks for it were due on the deadline as well (overdue on "Mijn taken").
+        Task.objects.filter(
+            household=household, status=TaskStatus.OPEN, due_date=escalation.respond_by, dedupe_key__gt=""
+        ).update(due_date=deadline)
+        household_figures_refresh(household_ids=[household.id])
         return
     coordinator_access = _access(coordinator, endpoint, purpose)
     forwarded = escalation_services.escalation_forward(
