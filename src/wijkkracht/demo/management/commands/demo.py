@@ -154,6 +154,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo-logins (wachtwoord voor iedereen: {DEMO_PASSWORD}):")
         for username, first_name, last_name, role, team_index, _expertises in STAFF:
             team = f", Wijkteam {WIJKEN[team_index].name}" if team_index is not None else ""
+            if role == Role.MANAGER:  # a member of every showcase team (`demo.quick_action`)
+                team = ", " + ", ".join(f"Wijkteam {wijk.name}" for wijk in WIJKEN)
             self.stdout.write(f"  {username:<9} {first_name} {last_name} – {role.label}{team}")
         for username, first_name, last_name, organization in PARTNERS:
             self.stdout.write(f"  {username:<9} {first_name} {last_name} – {Role.PARTNER.label}, {organization}")
