@@ -17,8 +17,12 @@ from rest_framework.parsers import JSONParser
 MAX_DEPTH = 20
 
 
+class _NotANumber(ValueError):
+    """NaN or Infinity: Python's decoder reads them, JSON has no such numbers."""
+
+
 def _refuse_constant(value: str) -> Any:
-    raise ValueError(f"{value} is not a JSON number")
+    raise _NotANumber(value)
 
 
 def nesting_depth_exceeds(data: Any, limit: int) -> bool:
@@ -53,8 +57,19 @@ class BoundedJSONParser(JSONParser):
             data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
         except RecursionError:
             raise ParseError(_("The request body is nested too deeply.")) from None
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ParseError(_("The request body is not valid JSON: %(error)s") % {"error": error}) from None
+        except json.JSONDecodeError as error:  # the decoder's English reason stays out: only where it went wrong
+            raise ParseError(
+                _("The request body is not valid JSON: see line %(line)d, column %(column)d.")
+                % {"line": error.lineno, "column": error.colno}
+            ) from None
+        except _NotANumber as error:
+            raise ParseError(
+                _("The request body is not valid JSON: %(value)s is not a number in JSON.") % {"value": error}
+            ) from None
+        except UnicodeDecodeError:
+            raise ParseError(
+                _("The request body is not valid JSON: it is not text in %(encoding)s.") % {"encoding": encoding}
+            ) from None
         if nesting_depth_exceeds(data, MAX_DEPTH):
             raise ParseError(_("The request body is nested too deeply."))
         return data

@@ -354,6 +354,11 @@ class TaskStatus(models.TextChoices):
 
 #: A task that is no longer open: done, or cancelled (for instance when the household closes).
 FINISHED_TASK_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+#: How the `dedupe_key` of a system task starts: a task another app's service opens and closes
+#: (`services.system_task_create`: approve a measure, respond to an escalation). It closes only when that
+#: matter is decided (`services.system_tasks_close`), never by hand.
+SYSTEM_TASK_KEY_PREFIX = "system:"
+DEDUPE_KEY_MAX_LENGTH = 64
 
 
 class Task(models.Model):
@@ -385,7 +390,7 @@ class Task(models.Model):
     #: For tasks the system makes once per situation (two teams that know the same person): a keyed hash of
     #: that situation, never the data itself, so a second refusal does not make a second pair of tasks
     #: while the first is open. Empty for every other task.
-    dedupe_key = models.CharField(max_length=64, blank=True, editable=False)
+    dedupe_key = models.CharField(max_length=DEDUPE_KEY_MAX_LENGTH, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -416,6 +421,12 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def closes_by_itself(self) -> bool:
+        """A system task (approve a measure, respond to an escalation): it closes when that matter is decided,
+        so no one completes or cancels it by hand."""
+        return self.dedupe_key.startswith(SYSTEM_TASK_KEY_PREFIX)
 
 
 class ContactPersonChange(models.Model):

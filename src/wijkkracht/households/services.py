@@ -33,10 +33,12 @@ from wijkkracht.common.validation import (
 from wijkkracht.households.figures import household_figures_refresh, household_search_text_refresh
 from wijkkracht.households.models import (
     ADULT_AGE,
+    DEDUPE_KEY_MAX_LENGTH,
     HOUSE_NUMBER_MAX,
     MEMBERS_MAX,
     NOTE_MAX_LENGTH,
     OPEN_STATUSES,
+    SYSTEM_TASK_KEY_PREFIX,
     Benefit,
     BenefitEndReason,
     Contact,
@@ -986,6 +988,7 @@ def task_complete(*, access: AccessContext, task: Task) -> Task:
     _require_task_writable(access, task)
     if task.status != TaskStatus.OPEN:
         raise _not_open(task.id)
+    _refuse_system_task(task)
     with transaction.atomic():
         done_at = timezone.now()
         if not Task.objects.filter(id=task.id, status=TaskStatus.OPEN).update(
@@ -1011,6 +1014,18 @@ def _require_task_writable(access: AccessContext, task: Task) -> None:
         raise ValidationError({"status": refusal}, code="read_only")
 
 
+def system_task_refusal() -> str:
+    """Why a system task (`Task.closes_by_itself`) is not completed or cancelled by hand."""
+    return _("This task closes by itself once the approval or escalation has been dealt with.")
+
+
+def _refuse_system_task(task: Task) -> None:
+    """A system task closes only through `system_tasks_close`, when its matter is decided: completing or
+    cancelling it by hand would hide an approval or escalation that still waits."""
+    if task.closes_by_itself:
+        raise ValidationError({"status": system_task_refusal()}, code="closes_by_itself")
+
+
 def _not_open(task_id: int) -> ValidationError:
     current = Task.objects.filter(id=task_id).first()
     if current is not None and current.status == TaskStatus.CANCELLED:
@@ -1027,6 +1042,7 @@ def task_cancel(*, access: AccessContext, task: Task, reason: str) -> Task:
     _validate_reason(errors, "reason", reason, _("Give the reason for cancelling the task."))
     if task.status != TaskStatus.OPEN:
         raise _not_open(task.id)
+    _refuse_system_task(task)
     errors.raise_if_any()
     with transaction.atomic():
         done_at = timezone.now()
@@ -1052,7 +1068,10 @@ def task_cancel(*, access: AccessContext, task: Task, reason: str) -> Task:
 
 
 def _system_task_key(key: str, assigned_to_id: int) -> str:
-    return _dedupe_key("system-task", key, assigned_to_id)
+    """The task's `dedupe_key`: the prefix that marks a system task (`Task.closes_by_itself`) and a keyed hash of
+    the matter and the worker, within the column's 64 characters."""
+    room = DEDUPE_KEY_MAX_LENGTH - len(SYSTEM_TASK_KEY_PREFIX)
+    return SYSTEM_TASK_KEY_PREFIX + _dedupe_key("system-task", key, assigned_to_id)[:room]
 
 
 def system_task_create(
@@ -1060,7 +1079,8 @@ def system_task_create(
 ) -> Task | None:
     """A task the system makes for a worker of the household's team (for instance: approve a measure), once
     per `key` and worker while open. The caller runs it in its transaction, logs the change and refreshes the
-    household's figures. None when an open task with the same key exists for that worker."""
+    household's figures. None when an open task with the same key exists for that worker. It closes only
+    through `system_tasks_close` (`Task.closes_by_itself`): `task_complete` and `task_cancel` refuse it."""
     dedupe_key = _system_task_key(key, assigned_to.id)
     if Task.objects.filter(team_id=household.team_id, dedupe_key=dedupe_key, status=TaskStatus.OPEN).exists():
         return None
@@ -1077,7 +1097,9 @@ def system_task_create(
 def system_tasks_close(*, household_id: int, key: str, by: User, cancelled: bool = False, reason: str = "") -> int:
     """Close the open tasks `system_task_create` made with `key` on a household (done, or cancelled when the
     matter went away), in the caller's transaction; the number closed."""
-    open_tasks = Task.objects.filter(household_id=household_id, status=TaskStatus.OPEN).exclude(dedupe_key="")
+    open_tasks = Task.objects.filter(
+        household_id=household_id, status=TaskStatus.OPEN, dedupe_key__startswith=SYSTEM_TASK_KEY_PREFIX
+    )
     ids = [
         task_id
         for task_id, assigned_to_id, dedupe_key in open_tasks.values_list("id", "assigned_to_id", "dedupe_key")

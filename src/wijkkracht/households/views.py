@@ -30,7 +30,7 @@ from wijkkracht.households.forms import (
     TaskCancelForm,
     TaskForm,
 )
-from wijkkracht.households.models import Household, Task
+from wijkkracht.households.models import Household, Task, TaskStatus
 from wijkkracht.privacy.access import AccessContext, may_write, teams_of, write_refusal
 
 
@@ -279,6 +279,9 @@ def _back_url(request: HttpRequest, task: Task) -> str:
 def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
     access = AccessContext.from_request(request)
     task = selectors.task_get_for_update(access=access, task_id=task_id)
+    if task.closes_by_itself and task.status == TaskStatus.OPEN:  # no form: the service would refuse it
+        messages.error(request, services.system_task_refusal())
+        return redirect(_back_url(request, task))
     return service_form_response(
         request,
         TaskCancelForm(request.POST or None),

@@ -13,6 +13,7 @@ Every other role (policy officer, functional administrator — except for the ru
 gets 403; a measure or approval of another team is a 404 like a missing one.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,7 +21,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -181,15 +182,36 @@ class MeasureQuerySerializer(serializers.Serializer):
     )
 
 
-def _amount_field(help_text: str) -> serializers.CharField:
-    return serializers.CharField(
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        default=None,
-        max_length=AMOUNT_TEXT_MAX,
-        help_text=help_text,
-    )
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number"},
+            {"type": "string", "maxLength": AMOUNT_TEXT_MAX, "pattern": r"^([+-]?[0-9]+(\.[0-9]+)?)?$"},
+        ]
+    }
+)
+class ApiNumberField(serializers.Field):
+    """A number as the API takes it (`services.parse_api_decimal`): a JSON number, or a string such as "450.50"
+    with "." as the only decimal separator: no thousands separators, no comma, no exponent. The service decides the
+    rest (below zero, more than two decimals, too large) in its own Dutch words; a text that is no such
+    number gets the service's message for this field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("default", None)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Decimal | None:
+        if isinstance(data, str) and len(data) > AMOUNT_TEXT_MAX:
+            raise serializers.ValidationError(_("At most %(max)d characters.") % {"max": AMOUNT_TEXT_MAX})
+        try:
+            return services.parse_api_decimal(data)
+        except ValueError:
+            raise serializers.ValidationError(services.api_number_message(self.field_name or "")) from None
+
+    def to_representation(self, value: Any) -> Any:
+        return value
 
 
 class MeasureInputSerializer(serializers.Serializer):
@@ -204,10 +226,14 @@ class MeasureInputSerializer(serializers.Serializer):
         default="",
         help_text="Empty: the kind's legal ground.",
     )
-    amount = _amount_field(
-        'Euros, at most two decimals ("450", "450.50" or "450,50"); for kinds measured in an amount only.'
+    amount = ApiNumberField(
+        help_text='Euros above zero, at most two decimals: a JSON number (450.5) or a string with "." for the '
+        'cents ("450.50"); no thousands separators, no comma, no exponent. For kinds measured in an amount only.'
     )
-    percentage = _amount_field("Above 0, at most 100, at most two decimals; for kinds measured in a percentage only.")
+    percentage = ApiNumberField(
+        help_text='Above 0, at most 100, at most two decimals: a JSON number or a string such as "12.5". For '
+        "kinds measured in a percentage only."
+    )
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="Not before the start.")
     goal = IdField(required=False, allow_null=True, default=None, help_text="A goal of the household's active plan.")

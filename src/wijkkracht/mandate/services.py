@@ -17,7 +17,10 @@ one transaction together with its access-log row. The rules (see `mandate.policy
 - approval requests become tasks for the approvers who work with cases (coordinators), closed when decided;
   a manager finds theirs on the approvals page (`selectors.pending_approvals`);
 - withdraw (reason) by the decider or a coordinator of the team: proposed or approved, not once paid;
-- pay (`paid_on` ≤ today, not before the approval): an approved measure that spends from the budget.
+- pay (`paid_on` ≤ today, not before the approval): an approved measure that spends from the budget;
+- an amount is more than zero, at most two decimals and at most `MAX_AMOUNT` (a page passes it as typed,
+  Dutch "1.234,50" included; the API passes a Decimal it read with `parse_api_decimal`); the start lies within
+  a year of today (`START_WINDOW`), either way.
 
 A manager's write is access-logged with purpose "goedkeuring budget": the manager has no case access and acts
 on the measure only through its approval step.
@@ -66,7 +69,15 @@ from wijkkracht.teams.models import Team
 LEGAL_GROUND_MAX = 300
 #: Working days an approver gets for an approval request (the task's due date).
 APPROVAL_WORKING_DAYS = 2
-_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$")
+#: A start at most this far from today, either way: quick action decides now, not long ago or long ahead.
+START_WINDOW = datetime.timedelta(days=366)
+#: A number as Dutch people type it in a form: "450", "450,50", "1.450,50", "1450.50", ",5": digits with one
+#: decimal separator, or dots between groups of three digits and a decimal comma. No exponent ("1e3"), no "_".
+_TYPED_PLAIN = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)", re.ASCII)
+_THOUSANDS_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?", re.ASCII)
+#: A number in the API (JSON): digits with "." as the only decimal separator (no thousands separators, no
+#: comma, no exponent), so "12.345" is twelve euros and 345 thousandths (refused: at most two decimals).
+_API_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?", re.ASCII)
 
 
 # --- parsing and messages -------------------------------------------------------------------------------
@@ -77,27 +88,7 @@ def euros(amount: Decimal) -> str:
     return f"€ {number_format(amount, decimal_pos=2, force_grouping=True)}"
 
 
-def parse_decimal(value: Any) -> Decimal | None:
-    """A number as typed: 450, "450", "450,50", "€ 1.450,50", "1450.50". None when empty; raises ValueError
-    when it is not a number. Rounding is never silent: the caller checks the decimals."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, Decimal):
-        text = str(value)
-    elif isinstance(value, int | float):
-        text = repr(value) if isinstance(value, float) else str(value)
-    elif isinstance(value, str):
-        text = value.strip().replace("€", "").replace("%", "").replace(" ", "").replace("\u00a0", "")
-        if not text:
-            return None
-        if _THOUSANDS_DOT.match(text):  # Dutch "1.450,50"
-            text = text.replace(".", "").replace(",", ".")
-        elif "," in text and "." not in text:
-            text = text.replace(",", ".")
-    else:
-        raise ValueError(value)
+def _finite(text: str, value: Any) -> Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -105,6 +96,66 @@ def parse_decimal(value: Any) -> Decimal | None:
     if not number.is_finite():
         raise ValueError(value)
     return number
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    """A number as typed in a form: 450, "450", "450,50", "€ 1.450,50", "1450.50". Dots between groups of three
+    digits are thousands separators ("12.345" is twelve thousand); an exponent ("1e3") is no number. None when
+    empty; raises ValueError when it is not a number. Rounding is never silent: the caller checks the decimals.
+    A Decimal is taken as it is: the API parses its numbers itself (`parse_api_decimal`)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(value)
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return _finite(repr(value), value)
+    if not isinstance(value, str):
+        raise ValueError(value)
+    text = value.strip().replace("€", "").replace("%", "").replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return None
+    if _THOUSANDS_DOT.fullmatch(text):  # Dutch "1.450,50"
+        text = text.replace(".", "").replace(",", ".")
+    elif _TYPED_PLAIN.fullmatch(text):
+        text = text.replace(",", ".")
+    else:
+        raise ValueError(value)
+    return _finite(text, value)
+
+
+def parse_api_decimal(value: Any) -> Decimal | None:
+    """A number as the API takes it: a JSON number, or a string of digits with "." as the only decimal separator
+    ("450", "450.50"): no thousands separators, no comma, no exponent, no currency sign, no spaces. So `12.345`
+    is 12.345 (the service refuses the third decimal), never twelve thousand. None when null or ""; raises
+    ValueError when it is not such a number."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):  # the JSON decoder's number: its shortest exact text
+        return _finite(repr(value), value)
+    if not isinstance(value, str):
+        raise ValueError(value)
+    if not value:
+        return None
+    if not _API_NUMBER.fullmatch(value):
+        raise ValueError(value)
+    return _finite(value, value)
+
+
+def api_number_message(field: str) -> str:
+    """Why the API refuses a number it cannot read (`parse_api_decimal`), in the service's words."""
+    if field == "percentage":
+        return _("Give the percentage as a number with a point for the decimals, for example 20 or 12.5.")
+    return _("Give the amount in euros as a number with a point for the cents, for example 450 or 450.50.")
 
 
 def _amount_problem(amount: Decimal) -> str | None:
@@ -282,6 +333,9 @@ def _parse_quantity(
         return parsed_amount, parsed_percentage
     if kind.has_amount and not amount_given:
         errors.add("amount", _("Give the amount of this measure in euros."))
+    elif kind.has_amount and parsed_amount is not None and parsed_amount <= 0:
+        errors.add("amount", _("The amount must be more than zero."))
+        parsed_amount = None
     elif not kind.has_amount and amount_given:
         errors.errors.pop("amount", None)  # one message: this kind has none
         errors.add("amount", _("This kind of measure has no amount."))
@@ -352,6 +406,18 @@ def measure_propose(
     if not isinstance(start_date, datetime.date):
         errors.add("start_date", _("Give the date the measure starts."))
         start_date = None
+    elif start_date < today - START_WINDOW:
+        errors.add(
+            "start_date",
+            _("The start lies more than a year back; the earliest start is %(date)s.")
+            % {"date": _day(today - START_WINDOW)},
+        )
+    elif start_date > today + START_WINDOW:
+        errors.add(
+            "start_date",
+            _("The start lies more than a year ahead; the latest start is %(date)s.")
+            % {"date": _day(today + START_WINDOW)},
+        )
     if end_date is not None and not isinstance(end_date, datetime.date):
         errors.add("end_date", _("Give the end as a date."))
         end_date = None

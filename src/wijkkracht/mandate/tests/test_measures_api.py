@@ -4,11 +4,15 @@ administrator)."""
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from wijkkracht.households.models import Task, TaskStatus
+from wijkkracht.mandate import services
 from wijkkracht.mandate.models import Measure, MeasureApproval, MeasureStatus
 from wijkkracht.mandate.policy import forget_policy
 from wijkkracht.mandate.tests.measure_helpers import add_managers, member, small_budget, snapshot, today, upload_policy
@@ -76,8 +80,8 @@ def test_sollicitatieplicht_within_the_mandate_is_approved_at_once(world):
         world,
         kind="sollicitatieplicht_opschorten",
         amount=None,
-        start_date="2026-12-01",
-        end_date="2027-02-28",
+        start_date=today().isoformat(),  # within a year of today, as every start must be
+        end_date=(today() + datetime.timedelta(days=89)).isoformat(),
     )
     assert measure["status"] == "approved" and measure["approvals"] == []
     assert measure["legal_ground"] == "Participatiewet, artikel 9, tweede lid"
@@ -322,3 +326,119 @@ def test_partner_policy_officer_and_administrators_get_403(world):
             assert set(json.loads(response.content)) == {"detail"}
     assert snapshot() == before
     assert MeasureApproval.objects.filter(decision="").count() == 1
+
+
+# --- found by the tester: numbers, zero, the start's window, broken JSON --------------------------------------
+
+TWO_DECIMALS = "Give the amount with at most two decimals (whole cents)."
+
+
+def post_raw(world, payload: str):
+    return client(world.worker).post("/api/v1/measures/", payload, content_type="application/json")
+
+
+@pytest.mark.parametrize("amount", ["12.345", "450.125"])
+def test_three_decimals_are_refused_never_read_as_thousands(world, amount):
+    """`12.345` as a JSON number (the raw body keeps it a number) and as a string: 400 with the service's
+    message on two decimals, never € 12.345,00."""
+    before = snapshot()
+    for payload in (
+        json.dumps(body(world, amount="__")).replace('"__"', amount),
+        json.dumps(body(world, amount=amount)),
+    ):
+        response = post_raw(world, payload)
+        assert response.status_code == 400, (payload, response.content)
+        assert response.json() == {"amount": [gettext(TWO_DECIMALS)]}, payload
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "amount", ["1e3", "1E3", "1.234,50", "450,50", "1,234.50", "€ 450", " 450", "1_000", "vier", True, [450], {}]
+)
+def test_an_amount_the_api_cannot_read_is_a_400_in_the_services_words(world, amount):
+    before = snapshot()
+    response = client(world.worker).post("/api/v1/measures/", body(world, amount=amount), format="json")
+    assert response.status_code == 400, response.content
+    assert response.json() == {"amount": [services.api_number_message("amount")]}
+    assert snapshot() == before
+
+
+def test_plain_numbers_and_strings_are_read_as_written(world):
+    assert create(world, amount=450.5)["amount"] == "450.50"
+    assert create(world, amount="120.25")["amount"] == "120.25"
+    assert create(world, amount=99)["amount"] == "99.00"
+    assert sorted(Measure.objects.values_list("amount", flat=True)) == [
+        Decimal("99.00"),
+        Decimal("120.25"),
+        Decimal("450.50"),
+    ]
+
+
+def test_a_percentage_takes_the_same_numbers(world):
+    fields = {
+        "kind": "maatregel_uitkering",
+        "amount": None,
+        "hearing_date": today().isoformat(),
+        "hearing_statement": "Mevrouw was het er niet mee eens.",
+        "end_date": (today() + datetime.timedelta(days=60)).isoformat(),
+    }
+    before = snapshot()
+    for percentage, message in [
+        ("1e1", services.api_number_message("percentage")),
+        ("12,5", services.api_number_message("percentage")),
+        (12.345, gettext("Give the percentage with at most two decimals.")),
+        ("0", gettext("Give a percentage above 0, at most 100.")),
+    ]:
+        response = client(world.coordinator).post(
+            "/api/v1/measures/", body(world, percentage=percentage, **fields), format="json"
+        )
+        assert response.status_code == 400 and response.json() == {"percentage": [message]}, percentage
+    assert snapshot() == before
+    assert create(world, user=world.coordinator, percentage=12.5, **fields)["percentage"] == "12.50"
+
+
+@pytest.mark.parametrize("amount", [0, "0", "0.00", 0.0])
+def test_an_amount_of_zero_is_a_400(world, amount):
+    before = snapshot()
+    response = client(world.worker).post("/api/v1/measures/", body(world, amount=amount), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"amount": [gettext("The amount must be more than zero.")]}
+    assert snapshot() == before
+
+
+def test_a_start_more_than_a_year_back_or_ahead_is_a_400(world):
+    earliest = today() - datetime.timedelta(days=366)
+    latest = today() + datetime.timedelta(days=366)
+    suspension = {"kind": "sollicitatieplicht_opschorten", "amount": None}
+    before = snapshot()
+    for start, end, named in [
+        (D(2020, 1, 1), D(2020, 3, 1), earliest),  # the tester's: expired at once
+        (earliest - datetime.timedelta(days=1), today(), earliest),
+        (latest + datetime.timedelta(days=1), latest + datetime.timedelta(days=30), latest),
+    ]:
+        response = client(world.worker).post(
+            "/api/v1/measures/",
+            body(world, start_date=start.isoformat(), end_date=end.isoformat(), **suspension),
+            format="json",
+        )
+        assert response.status_code == 400, response.content
+        [message] = response.json()["start_date"]
+        assert date_format(named, "j F Y") in message
+    assert snapshot() == before
+
+
+def test_broken_json_is_a_400_with_only_line_and_column(world):
+    before = snapshot()
+    for payload, line, column in [("oeps", 1, 1), ('{\n  "amount": 12,\n}', 3, 1), ("{'amount': 1}", 1, 2)]:
+        response = post_raw(world, payload)
+        assert response.status_code == 400
+        [message] = response.json()["non_field_errors"]
+        expected = gettext("The request body is not valid JSON: see line %(line)d, column %(column)d.") % {
+            "line": line,
+            "column": column,
+        }
+        assert message == expected, (payload, message)
+        assert "Expecting" not in message and "char" not in message
+    response = post_raw(world, '{"amount": NaN}')
+    assert response.status_code == 400 and "Expecting" not in response.content.decode()
+    assert snapshot() == before

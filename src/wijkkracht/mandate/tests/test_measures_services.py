@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from wijkkracht.households.models import Task, TaskStatus
 from wijkkracht.households.tests.factories import PersonFactory
@@ -58,13 +60,13 @@ def errors_of(raised: pytest.ExceptionInfo) -> dict[str, list[str]]:
 
 
 def test_sollicitatieplicht_three_months_by_a_social_worker_is_approved_at_once(world):
-    start = D(2026, 12, 1)
+    start = (today().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)  # next month (within a year)
     measure = propose(
         world,
         kind_code="sollicitatieplicht_opschorten",
         amount=None,
         start_date=start,
-        end_date=D(2027, 2, 28),
+        end_date=start + datetime.timedelta(days=89),  # three months
     )
     measure = Measure.objects.get(id=measure.id)
     assert measure.status == MeasureStatus.APPROVED and measure.approved_at is not None
@@ -566,3 +568,113 @@ def test_one_clear_message_per_wrong_amount(world):
             propose(world, kind_code=kind, amount=value)
         assert len(errors_of(raised)["amount"]) == 1, (value, kind, errors_of(raised))
     assert not Measure.objects.exists()
+
+
+# --- found by the tester: numbers, zero, the start's window, the approval tasks -----------------------------
+
+
+def test_a_form_reads_dutch_typing_but_never_an_exponent(world):
+    assert services.parse_decimal("1.234,50") == Decimal("1234.50")
+    assert services.parse_decimal("450,50") == Decimal("450.50")
+    assert services.parse_decimal("12.345") == Decimal("12345")  # Dutch: twelve thousand
+    for wrong in ("1e3", "1E3", "1e-2", "1_000", "\u0664\u0665\u0660", "1.234.5", "450,5,0", "1,234.50", "--4"):
+        with pytest.raises(ValueError):
+            services.parse_decimal(wrong)
+    before = snapshot()
+    with pytest.raises(ValidationError) as raised:
+        propose(world, amount="1e3")
+    assert errors_of(raised)["amount"] == [gettext("Give the amount in euros, for example 450 or 450,50.")]
+    assert snapshot() == before
+
+
+def test_the_api_reads_plain_numbers_only():
+    parse = services.parse_api_decimal
+    assert parse("450") == Decimal("450") and parse("450.50") == Decimal("450.50")
+    assert parse(450) == Decimal("450") and parse(450.5) == Decimal("450.5")
+    assert parse(12.345) == Decimal("12.345") and parse("12.345") == Decimal("12.345")  # never twelve thousand
+    assert parse("-3") == Decimal("-3")  # the service refuses it with its own message
+    assert parse(None) is None and parse("") is None
+    for wrong in ("1e3", "1E3", "1.234,50", "450,50", "1,234.50", " 450", "€ 450", "1_000", "NaN", True, [1], {}):
+        with pytest.raises(ValueError):
+            parse(wrong)
+    with pytest.raises(ValueError):
+        parse(float("inf"))
+
+
+def test_an_amount_with_three_decimals_from_the_api_is_refused_not_multiplied(world):
+    before = snapshot()
+    with pytest.raises(ValidationError) as raised:
+        propose(world, amount=services.parse_api_decimal(12.345))
+    assert errors_of(raised)["amount"] == [gettext("Give the amount with at most two decimals (whole cents).")]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("kind_code", "amount"),
+    [("bijzondere_bijstand", "0"), ("bijzondere_bijstand", "0,00"), ("bijzondere_bijstand_intrekken", "0")],
+)
+def test_an_amount_of_zero_is_refused(world, kind_code, amount):
+    before = snapshot()
+    with pytest.raises(ValidationError) as raised:
+        propose(world, kind_code=kind_code, amount=amount)
+    assert errors_of(raised)["amount"] == [gettext("The amount must be more than zero.")]
+    assert snapshot() == before
+
+
+def test_a_percentage_of_zero_is_refused(world):
+    with pytest.raises(ValidationError) as raised:
+        sanction(world, percentage="0", hearing_date=today(), hearing_statement="Gehoord")
+    assert errors_of(raised)["percentage"] == [gettext("Give a percentage above 0, at most 100.")]
+    assert not Measure.objects.exists()
+
+
+def test_the_start_lies_at_most_a_year_back_or_ahead(world):
+    earliest = today() - datetime.timedelta(days=366)
+    latest = today() + datetime.timedelta(days=366)
+
+    def suspension(start):
+        return propose(
+            world,
+            kind_code="sollicitatieplicht_opschorten",
+            amount=None,
+            start_date=start,
+            end_date=start + datetime.timedelta(days=30),
+        )
+
+    before = snapshot()
+    with pytest.raises(ValidationError) as raised:
+        suspension(earliest - datetime.timedelta(days=1))
+    [message] = errors_of(raised)["start_date"]
+    assert date_format(earliest, "j F Y") in message
+    with pytest.raises(ValidationError) as raised:
+        suspension(D(2020, 1, 1))  # the tester's: from 1 January to 1 March 2020, expired at once
+    assert date_format(earliest, "j F Y") in errors_of(raised)["start_date"][0]
+    with pytest.raises(ValidationError) as raised:
+        suspension(latest + datetime.timedelta(days=1))
+    [message] = errors_of(raised)["start_date"]
+    assert date_format(latest, "j F Y") in message
+    assert snapshot() == before
+    assert suspension(earliest).status == MeasureStatus.APPROVED
+    assert suspension(latest).status == MeasureStatus.APPROVED
+
+
+def test_the_approval_task_closes_only_with_the_decision(world):
+    from wijkkracht.households import services as household_services
+
+    measure = propose(world)
+    task = Task.objects.get(household=world.household, assigned_to=world.coordinator, status=TaskStatus.OPEN)
+    assert task.closes_by_itself
+    refusal = household_services.system_task_refusal()
+    with pytest.raises(ValidationError) as raised:
+        household_services.task_complete(access=access(world.coordinator), task=task)
+    assert raised.value.message_dict == {"status": [refusal]}
+    with pytest.raises(ValidationError) as raised:
+        household_services.task_cancel(access=access(world.coordinator), task=task, reason="Weg ermee")
+    assert raised.value.message_dict == {"status": [refusal]}
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN and task.done_at is None
+    assert Measure.objects.get(id=measure.id).status == MeasureStatus.PROPOSED
+
+    services.measure_approve(access=access(world.coordinator), measure_id=measure.id)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
