@@ -52,9 +52,20 @@ class MeasureProposeForm(ChooseLabelMixin, forms.Form):
         required=False,
         help_text=_("Filled in from the kind of measure; change it only when another article applies."),
     )
-    # Shown only for a kind that has it, so always needed then; the service words the refusal when it is empty.
-    amount = required_when(AmountField(label=_("Amount in euros")), _("required"))
-    percentage = required_when(AmountField(label=_("Percentage")), _("required"))
+    # Shown only for a kind that has it, so always needed then: labelled like every required field (no
+    # "(niet verplicht)"), with an example of how to write it. The service parses and decides the rest.
+    amount = AmountField(
+        label=_("Amount in euros"),
+        required=True,
+        help_text=_("For example 450,00"),
+        error_messages={"required": _("Fill in the amount, for example 450,00.")},
+    )
+    percentage = AmountField(
+        label=_("Percentage"),
+        required=True,
+        help_text=_("For example 20"),
+        error_messages={"required": _("Fill in the percentage, for example 20.")},
+    )
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     end_date = forms.DateField(
         label=_("End date"),
@@ -120,12 +131,15 @@ class ApprovalForm(forms.Form):
     #: Posted by the button pressed (approve or reject); not `decision`, the services' key for refusals that
     #: belong above the form.
     choice = forms.ChoiceField(choices=DECISIONS, widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Note"),
-        max_length=NOTE_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Needed when you reject: the reason."),
+    note = required_when(
+        forms.CharField(
+            label=_("Note"),
+            max_length=NOTE_MAX,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("When you reject: the reason. The decider reads it."),
+        ),
+        _("required to reject"),
     )
 
 

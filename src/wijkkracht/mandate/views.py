@@ -33,6 +33,7 @@ from wijkkracht.mandate.budget import TeamBudget, team_budget
 from wijkkracht.mandate.forms import ApprovalForm, MeasureProposeForm, PaymentForm, WithdrawForm
 from wijkkracht.mandate.models import ApprovalDecision, ApprovalStep, Measure, MeasureApproval, MeasureStatus
 from wijkkracht.mandate.policy import Limit, MandateRule, MeasureKind, mandate_policy
+from wijkkracht.mandate.templatetags.measure_pages import euro, percent
 from wijkkracht.privacy.access import AccessContext, coordinated_team_ids_of, team_ids_of, write_refusal
 from wijkkracht.teams.models import Municipality
 
@@ -41,15 +42,6 @@ LETTER_STATUSES = (MeasureStatus.APPROVED, MeasureStatus.WITHDRAWN)
 
 
 # --- how amounts, limits and roles read ---------------------------------------------------------------------
-
-
-def euro(amount: Decimal) -> str:
-    """ "€ 1.250,00": two decimals, Dutch grouping, a non-breaking space after the sign."""
-    return "€\u00a0" + str(floatformat(amount, "2g"))
-
-
-def percent(value: Decimal) -> str:
-    return f"{floatformat(value, -2)}%"
 
 
 def role_name(role: str) -> str:
@@ -86,6 +78,18 @@ def mandate_text(rule: MandateRule) -> str:
     }
 
 
+def decider_mandate_text(measure: Measure, rule: MandateRule) -> str:
+    """The mandate a measure was decided under, as anyone reading the measure's page understands it: whose
+    mandate it is ("binnen het mandaat van Bram Jansen (sociaal werker) tot € 250,00")."""
+    names = {"name": person_name(measure.decided_by), "role": role_name(rule.role), "limit": limit_text(rule.up_to)}
+    bounds = [value for value in (rule.up_to.amount, rule.up_to.percentage, rule.up_to.months) if value is not None]
+    if bounds and all(value == 0 for value in bounds):
+        return _("the mandate of %(name)s (%(role)s) always needs a second approval for this kind") % names
+    if measure.within_mandate:
+        return _("within the mandate of %(name)s (%(role)s) up to %(limit)s") % names
+    return _("above the mandate of %(name)s (%(role)s), which goes up to %(limit)s") % names
+
+
 def step_text(approval: MeasureApproval) -> str:
     if approval.step == ApprovalStep.BUDGET:
         return _("a %(role)s, because it does not fit in the team's budget") % {"role": role_name(approval.role)}
@@ -101,6 +105,36 @@ def person_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
+
+
+def measure_reference(measure: Measure) -> str:
+    """The measure's reference, to quote in a letter or an objection: "HH-000012-M34"."""
+    return f"{measure.household.reference}-M{measure.id}"
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of an error summary: the message, and the field it is about (its id) when there is one."""
+
+    text: str
+    href: str = ""
+
+
+def error_summary(form: Any, form_id: str = "form", prefix_text: str = "") -> list[ErrorLink]:
+    """A form's errors as the summary at the top of the page lists them, each a link to its field (a hidden
+    field's, or a refusal of the whole form: a link to the form `form_id`; none when the page does not show
+    the form: `form_id` empty)."""
+    found: list[ErrorLink] = []
+    if form is None or not form.is_bound:
+        return found
+    lead = f"{prefix_text}: " if prefix_text else ""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        visible = field is not None and not field.widget.is_hidden
+        href = (f"#{form[name].auto_id}" if visible else f"#{form_id}") if form_id else ""
+        label = f"{field.label}: " if visible and field is not None and field.label else ""
+        found.extend(ErrorLink(text=f"{lead}{label}{message}", href=href) for message in errors)
+    return found
 
 
 @dataclass(frozen=True)
@@ -186,12 +220,28 @@ def measure_propose(request: HttpRequest, household_id: int) -> HttpResponse:
         "household": household,
         "kind": kind,
         "mandate": chosen.mandate,
+        "after_submit": _after_submit_text(mandate_policy().mandates[(user.role, kind.code)], kind),
         "form": form,
+        "error_summary": error_summary(form, "measure-form"),
         "case_file": case_file,
         "budget": _budget_of(household, today) if kind.spends_budget else None,
         "choose_url": reverse("measures:propose", args=[household.id]),
     }
     return render(request, "mandate/propose.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _after_submit_text(rule: MandateRule, kind: MeasureKind) -> str:
+    """What recording the measure does: within the mandate it is approved at once, above it it goes to the
+    approver (and beyond the team's budget to a manager)."""
+    if rule.above:
+        text = _("Within your mandate the measure is approved at once. Above it, it goes to a %(role)s to approve.") % {
+            "role": role_name(rule.above)
+        }
+    else:
+        text = _("Within your mandate the measure is approved at once; above it you cannot take it.")
+    if kind.spends_budget:
+        text += " " + _("When the amount does not fit in the team's budget, a manager approves it too.")
+    return text
 
 
 # --- one measure ----------------------------------------------------------------------------------------------
@@ -249,6 +299,8 @@ def budget_effect(measure: Measure, today: datetime.date) -> dict[str, Any] | No
     and with it."""
     if not measure.spends_budget or measure.amount is None:
         return None
+    if measure.status in (MeasureStatus.REJECTED, MeasureStatus.WITHDRAWN):
+        return None  # it does nothing to the budget (any more)
     budget = team_budget(measure.team, measure.start_date.year, today, exclude_measure_id=measure.id)
     counts = measure.status == MeasureStatus.APPROVED
     after = budget.remaining - measure.amount
@@ -355,6 +407,13 @@ def _detail_context(
     shown = measure.shown_status(today)
     if not withdraw_form.is_bound:
         withdraw_form = WithdrawForm(prefix="withdraw", initial={"lock_version": measure.lock_version})
+    may_withdraw, may_pay = _may_withdraw(measure, user), _may_pay(measure, user)
+    # The refusal of what was posted, at the top of the page; a link to its form when the page still shows it.
+    summary = [
+        *error_summary(approval_form, "decide" if my_step else ""),
+        *error_summary(withdraw_form, "withdraw" if may_withdraw else ""),
+        *error_summary(payment_form, "pay" if may_pay else ""),
+    ]
     return {
         "household": measure.household,
         "measure": measure,
@@ -367,18 +426,33 @@ def _detail_context(
         "own_measure_waits": measure.status == MeasureStatus.PROPOSED and user.id == measure.decided_by_id,
         "my_step": my_step,
         "approval_form": approval_form if my_step else None,
-        "withdraw_form": withdraw_form if _may_withdraw(measure, user) else None,
-        "payment_form": payment_form if _may_pay(measure, user) else None,
+        "withdraw_form": withdraw_form if may_withdraw else None,
+        "payment_form": payment_form if may_pay else None,
         "budget": budget_effect(measure, today),
         "amount_text": euro(measure.amount) if measure.amount is not None else "",
         "percentage_text": percent(measure.percentage) if measure.percentage is not None else "",
         "has_letter": measure.status in LETTER_STATUSES and measure.approved_at is not None,
         "rule_text": _rule_text(measure),
+        "in_force_text": _in_force_text(measure, today),
+        "reference": measure_reference(measure),
+        "error_summary": summary,
     }
 
 
+def _in_force_text(measure: Measure, today: datetime.date) -> str:
+    """Since when an approved measure applies: from its approval, or from a later start date."""
+    if measure.approved_at is None:
+        return ""
+    approved_on = timezone.localdate(measure.approved_at)
+    if measure.start_date > today:
+        return _("Starts on %(date)s.") % {"date": date_format(measure.start_date, "j F Y")}
+    if measure.start_date > approved_on:
+        return _("In force since %(date)s.") % {"date": date_format(measure.start_date, "j F Y")}
+    return _("In force since its approval on %(date)s.") % {"date": date_format(approved_on, "j F Y")}
+
+
 def _rule_text(measure: Measure) -> str:
-    """The mandate the measure was decided under, as it read then (`Measure.mandate_rule`)."""
+    """The mandate the measure was decided under, as it read then (`Measure.mandate_rule`), and whose it was."""
     rule = measure.mandate_rule or {}
     up_to = rule.get("up_to") or {}
     try:
@@ -390,7 +464,7 @@ def _rule_text(measure: Measure) -> str:
         stored = MandateRule(role=str(rule["role"]), kind=str(rule["kind"]), up_to=limit, above=rule.get("above"))
     except (KeyError, ValueError, ArithmeticError):
         return ""
-    return mandate_text(stored)
+    return decider_mandate_text(measure, stored)
 
 
 # --- the decision letter --------------------------------------------------------------------------------------
@@ -400,6 +474,25 @@ def objection_deadline(letter_date: datetime.date, weeks: int) -> datetime.date:
     """The last day to object: `weeks` weeks after the letter's date (Awb 6:7, 6:8: the term starts the day
     after the letter is sent)."""
     return letter_date + datetime.timedelta(weeks=weeks)
+
+
+def signature(measure: Measure) -> str:
+    """Who decided, as the letter is signed: the worker who took it, or, when it needed approval, the
+    approvers who approved it on the worker's proposal. Roles as they were at the decision."""
+    decider = {"name": person_name(measure.decided_by), "role": role_name(str(measure.mandate_rule.get("role", "")))}
+    if not decider["role"]:
+        decider["role"] = role_name(measure.decided_by.role)
+    approvers = [
+        _("%(name)s, %(role)s") % {"name": person_name(approval.decided_by), "role": role_name(approval.role)}
+        for approval in measure.approvals.all()
+        if approval.decision == ApprovalDecision.APPROVED and approval.decided_by is not None
+    ]
+    if not approvers:
+        return _("%(name)s, %(role)s") % decider
+    return _("Decided by %(approvers)s, on the proposal of %(name)s, %(role)s") % {
+        "approvers": f", {_('and')} ".join(approvers),  # "A, teamcoördinator, en B, manager"
+        **decider,
+    }
 
 
 @case_worker_required
@@ -426,9 +519,11 @@ def measure_letter(request: HttpRequest, household_id: int, measure_id: int) -> 
         "weeks": weeks,
         "deadline": date_format(deadline, "j F Y"),
         "amount_text": euro(measure.amount) if measure.amount is not None else "",
-        "percentage_text": percent(measure.percentage) if measure.percentage is not None else "",
+        "percentage_number": floatformat(measure.percentage, -2) if measure.percentage is not None else "",
         "municipality": Municipality.current(),
-        "signed_by": person_name(measure.decided_by),
+        "reference": measure_reference(measure),
+        "contact_person": person_name(measure.household.contact_person),
+        "signed_by": signature(measure),
         "withdrawn_on": date_format(timezone.localdate(measure.ended_at), "j F Y") if measure.ended_at else "",
     }
     return render(request, "mandate/letter.html", context)
@@ -473,19 +568,28 @@ def approvals(request: HttpRequest) -> HttpResponse:
         posted[measure_id] = form
     today = timezone.localdate()
     items: list[dict[str, Any]] = []
+    summary: list[ErrorLink] = []
     for approval in selectors.pending_approvals(access=access):
         measure = approval.measure
         due = approval_due(approval)
+        # What tells two items apart, for the buttons' names: the household's reference for a case worker, the
+        # measure's number for a manager (who does not see the household).
+        which = measure_reference(measure) if case_data else _("measure %(id)s") % {"id": measure.id}
+        posted_form = posted.pop(measure.id) if measure.id in posted else None
+        if posted_form is not None:
+            summary.extend(error_summary(posted_form, f"approval-{measure.id}", f"{measure.kind_name} ({which})"))
         items.append(
             {
                 "approval": approval,
                 "measure": measure,
-                "form": posted.pop(measure.id, None) or ApprovalForm(prefix=f"m{measure.id}"),
+                "form": posted_form or ApprovalForm(prefix=f"m{measure.id}"),
+                "which": which,
                 "amount_text": euro(measure.amount) if measure.amount is not None else "",
                 "percentage_text": percent(measure.percentage) if measure.percentage is not None else "",
                 "why": step_text(approval),
                 "due": due,
                 "overdue": due < today,
+                "budget": budget_effect(measure, today),
             }
         )
     # Overdue first, then the oldest request (the selector's order; sorting is stable).
@@ -496,7 +600,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     for form in posted.values():  # a decision on a measure that no longer waits for this user
         for message in form.non_field_errors() or [_("This measure no longer waits for your approval.")]:
             messages.error(request, str(message))
-    context = {"items": items, "case_data": case_data, "today": today}
+    context = {"items": items, "case_data": case_data, "today": today, "error_summary": summary}
     return render(request, "mandate/approvals.html", context, status=400 if request.method == "POST" else 200)
 
 
