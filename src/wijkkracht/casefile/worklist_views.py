@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,9 @@ from wijkkracht.escalations.selectors import escalation_summary
 from wijkkracht.households import selectors as household_selectors
 from wijkkracht.households import services as household_services
 from wijkkracht.households.models import HouseholdStatus
+from wijkkracht.mandate.budget import team_budget
+from wijkkracht.mandate.charts import euro
+from wijkkracht.mandate.selectors import pending_approvals
 from wijkkracht.privacy.access import AccessContext, coordinated_team_ids_of, memberships_of
 from wijkkracht.teams.models import Municipality, Team, Wijk
 
@@ -67,6 +71,28 @@ def _parse_caseload_filters(request: HttpRequest, user: User) -> tuple[caseload.
     return filters, errors
 
 
+def _budget_notices(user: User, teams: list[Team]) -> list[dict[str, object]]:
+    """This year's budgets of the teams the user coordinates that are below the policy's warning share or used
+    up (a few queries per coordinated team: a coordinator leads one team, sometimes two)."""
+    coordinated = set(coordinated_team_ids_of(user))
+    today = timezone.localdate()
+    budgets = [team_budget(team, today.year, today) for team in teams if team.id in coordinated]
+    return [
+        {
+            "team": budget.team,
+            "year": budget.year,
+            "exhausted": budget.exhausted,
+            "remaining": euro(budget.remaining),
+            "short": budget.shortfall > 0,
+            "shortfall": euro(budget.shortfall),
+            "share": f"{number_format(budget.remaining_share, 1)}\u00a0%",
+            "url": f"{reverse('budget:page')}?team={budget.team.id}&jaar={budget.year}",
+        }
+        for budget in budgets
+        if budget.rates is not None and budget.warning
+    ]
+
+
 def _caseload(request: HttpRequest, scope: caseload.CaseloadScope, teams: list[Team] | None = None) -> HttpResponse:
     user = _user(request)
     filters, errors = _parse_caseload_filters(request, user)
@@ -103,8 +129,10 @@ def _caseload(request: HttpRequest, scope: caseload.CaseloadScope, teams: list[T
         "is_coordinator": bool(coordinated_team_ids_of(user)),
     }
     htmx = request.htmx  # type: ignore[attr-defined]
-    if scope == "team" and context["is_coordinator"] and not htmx:  # open and overdue escalations (issue 12)
+    if scope == "team" and context["is_coordinator"] and not htmx:  # work waiting for the coordinator (issue 12)
         context["escalation_summary"] = escalation_summary(user)
+        context["approvals_waiting"] = pending_approvals(access=AccessContext.from_request(request)).count()
+        context["budget_notices"] = _budget_notices(user, context["teams"])  # type: ignore[arg-type]
     template = "casefile/_caseload_table.html" if htmx else "casefile/caseload.html"
     # htmx swaps only successful answers: the partial with the message is a 200 for it, the page a 400.
     return render(request, template, context, status=400 if errors and not htmx else 200)

@@ -1,5 +1,7 @@
 """Forms of the escalation pages. They only parse; the services decide (and say why in Dutch)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +35,12 @@ class RaiseForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Element ids of its own ("forward_reason"): the detail page may show this form and ResolveForm
+        # together (both have a lock_version), and ids on a page must be unique.
+        kwargs.setdefault("auto_id", "forward_%s")
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(
         label=gettext_lazy("Why a manager is needed"),
         max_length=REASON_MAX + SLACK,
@@ -43,6 +51,10 @@ class ForwardForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "resolve_%s")  # "resolve_outcome" (see ForwardForm)
+        super().__init__(*args, **kwargs)
+
     outcome = forms.CharField(
         label=gettext_lazy("Outcome"),
         help_text=gettext_lazy("What was decided or arranged; the team sees it in the case file."),

@@ -26,11 +26,13 @@ from wijkkracht.escalations.forms import ForwardForm, RaiseForm, ResolveForm
 from wijkkracht.escalations.models import Escalation, EscalationStatus
 from wijkkracht.households.selectors import household_get_for_update
 from wijkkracht.mandate.policy import mandate_policy
+from wijkkracht.mandate.selectors import pending_approvals
 from wijkkracht.privacy.access import AccessContext
 
 View = Callable[..., HttpResponse]
-#: The list's filter: open (the default), resolved, or all.
-STATUS_FILTERS = ("open", "resolved", "all")
+#: The list's filter in the address, in Dutch like `?jaar=` and `?soort=` elsewhere: the value in the query
+#: string and the status it selects (None: all). Open is the default.
+STATUS_FILTERS = {"open": "open", "afgehandeld": "resolved", "alle": None}
 
 
 def escalation_roles_required(view: View) -> View:
@@ -91,12 +93,14 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     """Coordinators: their teams' escalations; managers: those forwarded to their teams. Overdue ones first."""
     access = AccessContext.from_request(request)
     shown = request.GET.get("status", "open")
-    if shown not in STATUS_FILTERS:
-        shown = "open"
-    escalations = list(
-        selectors.escalation_list(access=access, status=None if shown == "all" else shown)[: selectors.LIST_MAX]
-    )
-    selectors.escalations_log_shown(access=access, escalations=escalations, what="escalations")
+    error = ""
+    escalations: list[Escalation] = []
+    if shown in STATUS_FILTERS:
+        escalations = list(selectors.escalation_list(access=access, status=STATUS_FILTERS[shown])[: selectors.LIST_MAX])
+        selectors.escalations_log_shown(access=access, escalations=escalations, what="escalations")
+    else:  # said in words, and nothing listed (no query of case data, no access-log row)
+        error = _("Unknown status “%(value)s”: choose open, afgehandeld or alle.") % {"value": shown[:40]}
+    is_manager = _user(request).role == Role.MANAGER
     today = timezone.localdate()
     rows = [(escalation, escalation.working_days_overdue(today)) for escalation in escalations]
     return render(
@@ -107,14 +111,18 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
             "shown": shown,
             "filters": [
                 ("open", _("Open")),
-                ("resolved", _("Resolved")),
-                ("all", _("All")),
+                ("afgehandeld", _("Resolved")),
+                ("alle", _("All")),
             ],
+            "error": error,
+            # The manager's start page says how many budget approvals wait for them (a count only).
+            "approvals_waiting": pending_approvals(access=access).count() if is_manager else 0,
             "overdue_count": sum(1 for escalation in escalations if escalation.is_overdue(today)),
             "today": today,
-            "is_manager": _user(request).role == Role.MANAGER,
+            "is_manager": is_manager,
             "list_max": selectors.LIST_MAX,
         },
+        status=400 if error else 200,
     )
 
 

@@ -103,6 +103,30 @@ class TeamBudget:
         return (self.remaining * 100 / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
+    def used(self) -> Decimal:
+        """Committed and spent together."""
+        return self.committed + self.spent
+
+    @property
+    def used_percentage(self) -> Decimal:
+        """The used part of the budget as a percentage with one decimal (0 when there is no budget)."""
+        if self.total <= 0:
+            return ZERO
+        return (self.used * 100 / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def shortfall(self) -> Decimal:
+        """How much more is committed and spent than the budget (0 when it fits): said as "€ … tekort"."""
+        return max(-self.remaining, ZERO)
+
+    @property
+    def period(self) -> str:
+        """ "past", "current" or "future": the year against `as_of` (the page words its contacts after it)."""
+        if self.year < self.as_of.year:
+            return "past"
+        return "current" if self.year == self.as_of.year else "future"
+
+    @property
     def used_share(self) -> Decimal:
         if self.total <= 0:
             return Decimal(1)

@@ -3,6 +3,7 @@ what its measures committed and spent, per month as a picture with a table besid
 budget runs out. Aggregates of a team only (amounts per kind of measure at most): no access-log rows; the access
 rules are `mandate.budget.budget_team_get` (a refusal is logged by the middleware)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -48,11 +49,21 @@ def _shown(budget: TeamBudget) -> dict[str, str]:
         budget.residents, 0 if budget.residents == int(budget.residents) else 2, force_grouping=True
     )
     shown["remaining_share"] = f"{number_format(budget.remaining_share, 1)}\u00a0%"
+    shown["used"] = euro(budget.used)
+    shown["used_share"] = percentage(budget.used_percentage, budget.used)
+    shown["shortfall"] = euro(budget.shortfall)
     if budget.rates is not None:
         shown["per_resident"] = euro(budget.rates.per_resident)
         shown["direct_help_per_resident"] = euro(budget.rates.direct_help_per_resident)
         shown["per_contact"] = euro(budget.rates.per_contact)
     return shown
+
+
+def percentage(value: Decimal, amount: Decimal) -> str:
+    """A share with one decimal ("0,3 %"); a non-zero amount below 0,05 % reads "< 0,1 %", never "0,0 %"."""
+    if amount > 0 and value < Decimal("0.1"):
+        return f"<\u00a0{number_format(Decimal('0.1'), 1)}\u00a0%"
+    return f"{number_format(value, 1)}\u00a0%"
 
 
 def _month_row(year: int, month: BudgetMonth) -> dict[str, Any]:
@@ -62,7 +73,8 @@ def _month_row(year: int, month: BudgetMonth) -> dict[str, Any]:
         "planned": euro(month.planned),
         "committed": euro(month.committed) if month.begun else "",
         "spent": euro(month.spent) if month.begun else "",
-        "remaining": euro(month.remaining) if month.begun else "",
+        "remaining": euro(abs(month.remaining)) if month.begun else "",
+        "short": month.remaining < 0,
         "contacts": month.contacts,
         "begun": month.begun,
     }
@@ -88,6 +100,7 @@ def budget_page(request: HttpRequest) -> HttpResponse:
         context.update(
             budget=budget,
             chart=charts.budget_svg(budget),
+            used_chart=charts.used_svg(budget),
             shown=_shown(budget),
             months=[_month_row(year, month) for month in budget.months],
             kinds=[

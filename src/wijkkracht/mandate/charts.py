@@ -43,19 +43,76 @@ def month_label(year: int, month: int) -> str:
     return str(MONTHS_3[month])
 
 
+#: The least width (or height) in the picture's units of a non-zero amount, so € 180 on a € 200.000 scale shows.
+MIN_MARK = 4.0
+#: Text classes: `chart-text` grows on a phone (wijkkracht.css), `tick--minor` is hidden there so fewer, larger
+#: labels fit (the CSP allows no inline style; the sizes below are the presentation attributes for wide screens).
+TEXT = "chart-text"
+MINOR = "chart-text tick--minor"
+
+
+def _mark(amount: Decimal, scale: float) -> float:
+    """The length of a non-negative amount at `scale` units per euro: at least MIN_MARK when it is not zero."""
+    if amount <= 0:
+        return 0.0
+    return max(MIN_MARK, float(amount) * scale)
+
+
+def used_svg(budget: TeamBudget, *, chart_id: str = "budget-used-chart") -> SafeString:
+    """One bar for the year's budget: the money spent (filled) and committed (outlined) as a share of it, each
+    at least MIN_MARK wide when it is not zero; beyond the budget the bar runs to the end and the budget's place
+    is a red dashed line."""
+    width, height = 760, 56
+    left, right, top, bottom = 2, width - 2, 8, 48
+    used = budget.committed + budget.spent
+    scale_to = max(float(budget.total), float(used), 1.0)
+    scale = (right - left) / scale_to
+    body = [
+        f'<rect class="bar bar--track" x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" '
+        f'fill="#ffffff" stroke="{INK}" stroke-width="1"/>'
+    ]
+    spent = _mark(budget.spent, scale)
+    committed = _mark(budget.committed, scale)
+    if spent + committed > right - left:  # two minimal marks on a tiny budget: fit them in the bar
+        spent, committed = (spent, right - left - spent) if committed else (right - left, 0.0)
+    if spent:
+        body.append(
+            f'<rect class="bar bar--spent" x="{left}" y="{top}" width="{spent:.1f}" height="{bottom - top}" '
+            f'fill="{BLUE}"/>'
+        )
+    if committed:
+        body.append(
+            f'<rect class="bar bar--committed" x="{left + spent + 1:.1f}" y="{top + 1}" '
+            f'width="{max(committed - 2, 2):.1f}" height="{bottom - top - 2}" fill="#ffffff" stroke="{BLUE}" '
+            f'stroke-width="2"/>'
+        )
+    if used > budget.total > 0:
+        at = left + float(budget.total) * scale
+        body.append(
+            f'<line class="budget-line" x1="{at:.1f}" x2="{at:.1f}" y1="2" y2="{height - 2}" stroke="{RED}" '
+            f'stroke-width="3" stroke-dasharray="6 4"/>'
+        )
+    title = _("Used of the budget of {team} in {year}").format(team=budget.team.name, year=budget.year)
+    description = _("Budget {total}; committed {committed}; spent {spent}.").format(
+        total=euro(budget.total), committed=euro(budget.committed), spent=euro(budget.spent)
+    )
+    return _svg(width, height, chart_id, title, description, body, "chart--used")
+
+
 def budget_svg(budget: TeamBudget, *, chart_id: str = "budget-chart") -> SafeString:
     """Per month: the cumulative planned budget (line with dots), committed and spent money at the month's end
-    (a stacked bar: spent filled, committed outlined; only for months that have begun) and the year's budget
-    (dashed line)."""
-    width, height = 760, 430
-    x0, x1, y0, y1 = 96, width - 24, 24, height - 120
+    (a stacked bar: spent filled, committed outlined; only for months that have begun; a non-zero amount at
+    least MIN_MARK high) and the year's budget (dashed line). Every other label is minor: hidden on a phone,
+    where the rest grows (wijkkracht.css)."""
+    width, height = 760, 470
+    x0, x1, y0, y1 = 150, width - 24, 40, 300
     begun = [month for month in budget.months if month.begun]
     highest = max(
         [float(budget.total), 100.0]
         + [float(month.planned) for month in budget.months]
         + [float(month.committed + month.spent) for month in begun]
     )
-    ticks = euro_ticks(highest)
+    ticks = euro_ticks(highest, 4)
     y_max = ticks[-1]
 
     def y(value: Decimal | float) -> float:
@@ -67,36 +124,40 @@ def budget_svg(budget: TeamBudget, *, chart_id: str = "budget-chart") -> SafeStr
         return x0 + slot * (month - 0.5)
 
     body: list[str] = ['<g class="axis axis--y">']
-    for tick in ticks:
+    for index, tick in enumerate(ticks):
+        kind = MINOR if index % 2 else TEXT
         body.append(
             f'<line x1="{x0}" x2="{x1}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{x0 - 8}" y="{y(tick):.1f}" text-anchor="end" dominant-baseline="middle" font-size="13" '
-            f'fill="{INK}">{escape(euro(tick, 0))}</text>'
+            f'<text class="{kind}" x="{x0 - 8}" y="{y(tick):.1f}" text-anchor="end" dominant-baseline="middle" '
+            f'font-size="13" fill="{INK}">{escape(euro(tick, 0))}</text>'
         )
     body.append(f'<line x1="{x0}" x2="{x0}" y1="{y0}" y2="{y1}" stroke="{INK}" stroke-width="1"/></g>')
     body.append(
         f'<g class="axis axis--x"><line x1="{x0}" x2="{x1}" y1="{y1}" y2="{y1}" stroke="{INK}" stroke-width="1"/>'
     )
     for month in range(1, 13):
+        kind = TEXT if month % 2 else MINOR  # jan, mrt, mei … stay on a phone
         body.append(
-            f'<text x="{x(month):.1f}" y="{y1 + 20}" text-anchor="middle" font-size="13" fill="{INK}">'
-            f"{escape(month_label(budget.year, month))}</text>"
+            f'<text class="{kind}" x="{x(month):.1f}" y="{y1 + 8}" text-anchor="middle" '
+            f'dominant-baseline="hanging" font-size="13" fill="{INK}">{escape(month_label(budget.year, month))}</text>'
         )
     body.append("</g>")
     bar = slot * 0.56
+    scale = (y1 - y0) / y_max
     body.append('<g class="bars">')
     for shown in begun:
         left = x(shown.month) - bar / 2
-        if shown.spent > 0:
+        spent = _mark(shown.spent, scale)
+        committed = _mark(shown.committed, scale)
+        if spent:
             body.append(
-                f'<rect class="bar bar--spent" x="{left:.1f}" y="{y(shown.spent):.1f}" width="{bar:.1f}" '
-                f'height="{y1 - y(shown.spent):.1f}" fill="{BLUE}"/>'
+                f'<rect class="bar bar--spent" x="{left:.1f}" y="{y1 - spent:.1f}" width="{bar:.1f}" '
+                f'height="{spent:.1f}" fill="{BLUE}"/>'
             )
-        if shown.committed > 0:
-            top = y(shown.spent + shown.committed)
+        if committed:
             body.append(
-                f'<rect class="bar bar--committed" x="{left + 1:.1f}" y="{top:.1f}" width="{bar - 2:.1f}" '
-                f'height="{y(shown.spent) - top:.1f}" fill="#ffffff" stroke="{BLUE}" stroke-width="2"/>'
+                f'<rect class="bar bar--committed" x="{left + 1:.1f}" y="{y1 - spent - committed:.1f}" '
+                f'width="{bar - 2:.1f}" height="{committed:.1f}" fill="#ffffff" stroke="{BLUE}" stroke-width="2"/>'
             )
     body.append("</g>")
     line_y = y(budget.total)
@@ -104,7 +165,7 @@ def budget_svg(budget: TeamBudget, *, chart_id: str = "budget-chart") -> SafeStr
     body.append(
         f'<line class="budget-line" x1="{x0}" x2="{x1}" y1="{line_y:.1f}" y2="{line_y:.1f}" stroke="{RED}" '
         f'stroke-width="2" stroke-dasharray="8 5"/>'
-        f'<text x="{x1}" y="{line_y - 6:.1f}" text-anchor="end" font-size="13" fill="{RED}">'
+        f'<text class="{TEXT}" x="{x1}" y="{line_y - 6:.1f}" text-anchor="end" font-size="13" fill="{RED}">'
         f"{escape(line_label)}</text>"
     )
     points = " ".join(f"{x(month.month):.1f},{y(month.planned):.1f}" for month in budget.months)
@@ -115,8 +176,8 @@ def budget_svg(budget: TeamBudget, *, chart_id: str = "budget-chart") -> SafeStr
             for month in budget.months
         )
     )
-    # The legend, under the axis: two rows so it fits the picture's width.
-    legend_y = y1 + 52
+    # The legend, under the axis: one item a row, so it still fits when the text grows on a phone.
+    legend_y = y1 + 66
     items = [
         (f'<line x1="0" x2="28" y1="0" y2="0" stroke="{GREEN}" stroke-width="2.5"/>'
          f'<circle cx="14" cy="0" r="4" fill="{GREEN}"/>', _("planned budget (cumulative)")),
@@ -128,22 +189,31 @@ def budget_svg(budget: TeamBudget, *, chart_id: str = "budget-chart") -> SafeStr
     ]  # fmt: skip
     body.append('<g class="legend">')
     for index, (mark, label) in enumerate(items):
-        column, row = index % 2, index // 2
-        left = x0 + column * 320
-        top = legend_y + row * 26
         body.append(
-            f'<g transform="translate({left},{top})">{mark}'
-            f'<text x="36" y="0" dominant-baseline="middle" font-size="13" fill="{INK}">{escape(label)}</text></g>'
+            f'<g transform="translate(24,{legend_y + index * 30})">{mark}'
+            f'<text class="{TEXT}" x="36" y="0" dominant-baseline="middle" font-size="13" fill="{INK}">'
+            f"{escape(label)}</text></g>"
         )
     body.append("</g>")
     title = _("Budget of {team} in {year} per month").format(team=budget.team.name, year=budget.year)
-    description = _(
-        "Planned budget to each month's end, and the money committed and spent at each month's end. "
-        "Budget {total}; committed {committed}; spent {spent}; remaining {remaining}."
-    ).format(
-        total=euro(budget.total),
-        committed=euro(budget.committed),
-        spent=euro(budget.spent),
-        remaining=euro(budget.remaining),
-    )
+    if budget.remaining < 0:
+        description = _(
+            "Planned budget to each month's end, and the money committed and spent at each month's end. "
+            "Budget {total}; committed {committed}; spent {spent}; {shortfall} short."
+        ).format(
+            total=euro(budget.total),
+            committed=euro(budget.committed),
+            spent=euro(budget.spent),
+            shortfall=euro(-budget.remaining),
+        )
+    else:
+        description = _(
+            "Planned budget to each month's end, and the money committed and spent at each month's end. "
+            "Budget {total}; committed {committed}; spent {spent}; remaining {remaining}."
+        ).format(
+            total=euro(budget.total),
+            committed=euro(budget.committed),
+            spent=euro(budget.spent),
+            remaining=euro(budget.remaining),
+        )
     return _svg(width, height, chart_id, title, description, body, "chart--budget")

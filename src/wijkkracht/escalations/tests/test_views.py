@@ -128,7 +128,7 @@ def test_another_team_and_its_manager_get_404(world, client, manager):
         client.force_login(user)
         for url in (f"/escalaties/{escalation.id}/", f"/escalaties/{escalation.id}/dossier/"):
             assert client.get(url).status_code == 404, (user, url)
-        assert world.household.name not in text(client.get("/escalaties/?status=all"))
+        assert world.household.name not in text(client.get("/escalaties/?status=alle"))
     assert Escalation.objects.get().status == EscalationStatus.OPEN
 
 
@@ -137,3 +137,145 @@ def test_menu_shows_escalations_to_coordinators_and_managers(world, client, mana
         client.force_login(user)
         response = client.get("/escalaties/")
         assert ('href="/escalaties/"' in text(response)) is shown
+
+
+# --- what waits on the start pages, the list's Dutch status filter, unique ids (issue 12, tester's findings) ---
+
+
+def _propose(world, user, amount: str):  # type: ignore[no-untyped-def]
+    from wijkkracht.mandate.services import measure_propose
+    from wijkkracht.mandate.tests.measure_helpers import access, member, today
+
+    return measure_propose(
+        access=access(user),
+        household_id=world.household.id,
+        person_id=member(world).id,
+        kind_code="bijzondere_bijstand",
+        reason="Kapotte wasmachine",
+        start_date=today(),
+        amount=amount,
+    )
+
+
+def _between(html: str, element_id: str) -> str:
+    start = html.index(f'id="{element_id}"')
+    return html[start : html.index("</p>", start)]
+
+
+@pytest.mark.parametrize(
+    ("paid", "shown"),
+    [("100.00", None), ("480.00", "warning"), ("520.00", "used up")],
+)
+def test_the_coordinators_team_page_says_what_waits(world, client, paid, shown):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from wijkkracht.mandate.tests.factories import MeasureFactory
+    from wijkkracht.mandate.tests.measure_helpers import member, small_budget
+
+    _propose(world, world.worker, "450")  # above the worker's mandate: a step for the coordinator
+    small_budget(world.team)  # € 500.00 this year with the shipped rates
+    MeasureFactory(person=member(world), amount=Decimal(paid), paid=True)
+    client.force_login(world.coordinator)
+    html = text(client.get("/huishoudens/team/"))
+    waiting = _between(html, "approvals-waiting")
+    assert 'href="/maatregelen/goedkeuren/"' in waiting and '">1 ' in waiting  # one measure waits
+    notice = f"budget-notice-{world.team.id}"
+    if shown is None:
+        assert f'id="{notice}"' not in html  # € 400.00 (80 %) left: nothing to say
+    else:
+        line = _between(html, notice)
+        year = timezone.localdate().year
+        assert f'href="/budget/?team={world.team.id}&amp;jaar={year}"' in line
+        assert "€\u00a020,00" in line and "-" not in line.replace("budget-notice-", "")  # 20.00 left or short
+        assert ("<strong>" in line) is (shown == "used up")
+    # The worker's team page has none of it; nor has another team's coordinator.
+    for user in (world.worker, world.other_coordinator):
+        client.force_login(user)
+        other = text(client.get("/huishoudens/team/"))
+        assert 'id="approvals-waiting"' not in other and f'id="{notice}"' not in other
+
+
+def test_the_coordinators_team_page_runs_a_constant_number_of_queries(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wijkkracht.households.tests.factories import PersonFactory
+
+    def count() -> int:
+        client.get("/huishoudens/team/")  # warm: the municipality and districts come from the cache after this
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/huishoudens/team/").status_code == 200
+        return len(context)
+
+    client.force_login(world.coordinator)
+    _propose(world, world.worker, "450")
+    small = count()
+    for _index in range(10):
+        household = HouseholdFactory(team=world.team, contact_person=world.worker)
+        ContactFactory(household=household, worker=world.worker)
+        PersonFactory(household=household)
+    _propose(world, world.worker, "300")
+    assert count() == small
+
+
+def test_the_managers_start_page_counts_what_waits_for_them(world, client, manager):
+    client.force_login(manager)
+    assert 'id="approvals-waiting"' not in text(client.get("/escalaties/"))
+    _propose(world, world.coordinator, "2000")  # above the coordinator's mandate: a step for a manager
+    _propose(world, world.worker, "450")  # a step for the coordinator: not the manager's
+    html = text(client.get("/escalaties/"))
+    waiting = _between(html, "approvals-waiting")
+    assert 'href="/maatregelen/goedkeuren/"' in waiting and "<p>1 " in waiting  # one approval waits
+    # Not for a coordinator on the same list, nor for another team's manager.
+    for user in (world.coordinator, manager_of(world.other_team, username="other_manager")):
+        client.force_login(user)
+        assert 'id="approvals-waiting"' not in text(client.get("/escalaties/"))
+
+
+def test_the_status_filter_speaks_dutch(world, client, manager):
+    escalation = raise_escalation(world)
+    done = raise_escalation(world, household=HouseholdFactory(team=world.team, contact_person=world.worker))
+    from wijkkracht.escalations import services
+
+    services.escalation_resolve(
+        access=world.access(world.coordinator), escalation_id=done.id, outcome="Geregeld", lock_version=1
+    )
+    client.force_login(world.coordinator)
+
+    def listed(query: str) -> set[int]:
+        response = client.get(f"/escalaties/{query}")
+        assert response.status_code == 200
+        return {escalation.id for escalation, _days in response.context["rows"]}
+
+    assert listed("") == listed("?status=open") == {escalation.id}
+    assert listed("?status=afgehandeld") == {done.id}
+    assert listed("?status=alle") == {escalation.id, done.id}
+    page = text(client.get("/escalaties/"))
+    assert 'href="?status=afgehandeld"' in page and 'href="?status=alle"' in page and '?status=all"' not in page
+    # An unknown value (the English ones too) says so and lists nothing, without a read of case data.
+    for value in ("resolved", "all", "gesloten"):
+        since = AccessLogEntry.objects.count()
+        response = client.get("/escalaties/", {"status": value})
+        assert response.status_code == 400
+        assert 'id="status-error"' in text(response) and value in text(response)
+        assert world.household.name not in text(response)
+        assert AccessLogEntry.objects.count() == since
+
+
+def test_the_detail_page_has_unique_ids(world, client):
+    import re
+    from collections import Counter
+
+    escalation = raise_escalation(world)
+    client.force_login(world.coordinator)  # may forward and resolve: both forms on the page
+    response = client.get(f"/escalaties/{escalation.id}/")
+    assert response.context["forward_form"] is not None and response.context["resolve_form"] is not None
+    ids = Counter(re.findall(r'\sid="([^"]+)"', text(response)))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert ids["forward_lock_version"] == ids["resolve_lock_version"] == 1
+    # The forms still post under the same names.
+    response = client.post(f"/escalaties/{escalation.id}/afhandelen/", {"outcome": "", "lock_version": 1})
+    assert response.status_code == 400 and 'id="resolve_outcome"' in text(response)
+    assert Escalation.objects.get().status == EscalationStatus.OPEN

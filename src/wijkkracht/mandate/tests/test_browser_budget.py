@@ -27,6 +27,34 @@ def checked(page) -> None:  # type: ignore[no-untyped-def]
         assert overflow <= 0, f"{page.url}: {overflow} px sideways scrolling at {width} px"
 
 
+def readable_on_a_phone(page) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px: every table and caption within the screen (not cut off inside a scrolling box), the picture's
+    text at least 10 px high with the minor labels hidden, and the "used" bar drawn."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.locator("figure details").evaluate("details => { details.open = true; }")
+    cut_off = page.evaluate(
+        """() => [...document.querySelectorAll('main table, main caption, main th, main td')]
+            .filter(e => !(e.closest('thead') && getComputedStyle(e.closest('thead')).position === 'absolute'))
+            .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > window.innerWidth + 0.5)
+            .map(e => (e.closest('table') || e).id + ': ' + e.textContent.trim().slice(0, 40))"""
+    )
+    assert cut_off == [], cut_off
+    heights = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart--budget text')]
+            .filter(t => getComputedStyle(t).display !== 'none')
+            .map(t => t.getBoundingClientRect().height)"""
+    )
+    assert heights and min(heights) >= 10, heights
+    hidden = page.evaluate(
+        "() => [...document.querySelectorAll('svg.chart--budget text.tick--minor')]"
+        ".filter(t => getComputedStyle(t).display === 'none').length"
+    )
+    assert hidden >= 6  # jan, mrt, mei … stay; feb, apr, jun … go
+    used = page.locator("svg.chart--used")
+    assert used.is_visible() and used.locator("rect.bar--spent").count() == 1
+    assert page.locator("#budget-used").is_visible()
+
+
 def sign_in_as(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.context.clear_cookies()
     log_in(page, username, PASSWORD)
@@ -39,13 +67,14 @@ def test_the_budget_page_as_coordinator_and_as_manager(page) -> None:  # type: i
         sign_in_as(page, username)
         page.goto(f"/budget/?team={world.team.id}&jaar=2026")
         assert page.locator("#budget-total").inner_text().replace("\u00a0", " ").startswith("€ 69.")
-        chart = page.locator("svg[role=img]")
+        chart = page.locator("svg.chart--budget[role=img]")
         assert chart.count() == 1 and chart.locator("rect.bar--spent").count() >= 1
         # The picture's table alternative, opened.
         page.locator("figure details > summary").click()
         assert page.locator("#budget-months tbody tr").count() == 12
         assert page.locator('#budget-beyond a[href="/maatregelen/goedkeuren/"]').count() == 1
         checked(page)
+        readable_on_a_phone(page)
     # The manager switches to a year without rates: said in words, no alert.
     page.locator("#budget-year").select_option("2027")
     page.locator("form.filters button[type=submit]").click()
