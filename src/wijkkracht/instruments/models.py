@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wijkkracht.common.models import UploadedFile
 from wijkkracht.instruments.definitions import InstrumentDefinition
 
 
@@ -52,21 +52,9 @@ class InstrumentVersion(models.Model):
         return cached
 
 
-class InstrumentFile(models.Model):
+class InstrumentFile(UploadedFile):
     """An instrument definition or criteria file uploaded in admin: shared by every app server."""
 
-    name = models.CharField(_("file name"), max_length=200, unique=True)
-    content = models.TextField(_("content"))
-    is_active = models.BooleanField(_("active"), default=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(UploadedFile.Meta):
         verbose_name = _("instrument file")
         verbose_name_plural = _("instrument files")
-
-    def __str__(self) -> str:
-        return self.name

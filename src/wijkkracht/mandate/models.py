@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from wijkkracht.common.models import UploadedFile
 from wijkkracht.households.models import Household, Person
 from wijkkracht.plans.models import Goal
 from wijkkracht.teams.models import Team
@@ -207,20 +208,11 @@ class MeasureApproval(models.Model):
         return f"{self.get_step_display()}: {self.get_decision_display()}"
 
 
-class MandateFile(models.Model):
+class MandateFile(UploadedFile):
     """A mandate policy file uploaded by the functional administrator; the active one is in force for every
     app server (`policy.mandate_policy`). Checked like the shipped file before it is saved."""
 
-    name = models.CharField(_("file name"), max_length=200, unique=True)
-    content = models.TextField(_("content"))
-    is_active = models.BooleanField(_("active"), default=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(UploadedFile.Meta):
         verbose_name = _("mandate file")
         verbose_name_plural = _("mandate files")
         constraints = [
@@ -231,6 +223,3 @@ class MandateFile(models.Model):
                 violation_error_message=_("Only one mandate file can be active."),
             )
         ]
-
-    def __str__(self) -> str:
-        return self.name
