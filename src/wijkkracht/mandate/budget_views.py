@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.formats import number_format
@@ -32,11 +32,8 @@ class BudgetQueryForm(forms.Form):
 
 
 def approvals_url() -> str:
-    """The approvals page (built by the measures work); its plain path when the name is not there."""
-    try:
-        return reverse("measures:approvals")
-    except NoReverseMatch:
-        return "/maatregelen/goedkeuren/"
+    """The approvals page, where spending beyond the budget is approved."""
+    return reverse("measures:approvals")
 
 
 def _shown(budget: TeamBudget) -> dict[str, str]:

@@ -8,9 +8,9 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-register = template.Library()
+from wijkkracht.mandate import charts
 
-NBSP = "\u00a0"
+register = template.Library()
 
 
 @register.filter
@@ -18,7 +18,7 @@ def euro(amount: Decimal | int | None) -> str:
     """ "€ 1.250,00": two decimals, Dutch grouping, a non-breaking space after the sign."""
     if amount is None or amount == "":
         return ""
-    return f"€{NBSP}{floatformat(amount, '2g')}"
+    return charts.euro(amount)
 
 
 @register.filter
